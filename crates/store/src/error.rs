@@ -1,0 +1,45 @@
+//! The one error enum of the storage layer.
+
+/// Everything a [`crate::Store`] call can fail with.
+///
+/// The operations layer turns the first four into the AWS errors the spec asks
+/// for; the last two are the backend's own trouble and never reach a client as
+/// anything but `ServiceUnavailable` or `InternalFailure`.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The resource named by the call does not exist in the caller's scope.
+    #[error("resource not found")]
+    NotFound,
+
+    /// A resource with the same kind and name (or the same ARN) already exists.
+    #[error("resource already exists")]
+    AlreadyExists,
+
+    /// The write would leave the resource with more tags than allowed.
+    #[error("tag limit exceeded: {would_have} tags, at most {max}")]
+    TagLimitExceeded {
+        /// How many tags the resource would have had.
+        would_have: usize,
+        /// The limit.
+        max: usize,
+    },
+
+    /// A listing cursor that this backend did not make, or that no longer parses.
+    #[error("invalid cursor")]
+    InvalidCursor,
+
+    /// The backend cannot be reached right now; the caller may retry.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+
+    /// Anything else: a bug, corruption, or an I/O failure.
+    #[error("store failure: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl Error {
+    /// Wraps any backend error as [`Error::Internal`].
+    pub fn internal(err: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Error::Internal(Box::new(err))
+    }
+}

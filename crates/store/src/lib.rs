@@ -1,0 +1,118 @@
+//! The storage contract of sagetag: what every backend must do, and nothing about how.
+//!
+//! This crate owns the [`Store`] trait, the records it moves ([`NewResource`],
+//! [`Resource`], [`Tag`]), the queries it answers ([`ListQuery`]) and its error
+//! enum ([`Error`]). It knows nothing of HTTP, SigV4 or the SageMaker wire format;
+//! the operations layer (`sagetag-ops`) decides what a resource means, and the
+//! backends (`sagetag-store-sqlite`, later PostgreSQL) decide how it is kept.
+//!
+//! Every backend runs the same conformance suite, [`testsuite`], behind the
+//! `testsuite` feature.
+#![deny(missing_docs)]
+
+mod error;
+mod types;
+
+#[cfg(feature = "testsuite")]
+pub mod testsuite;
+
+pub use error::Error;
+pub use types::{
+    ListQuery, NewResource, Page, Resource, Scope, SortKey, Tag, TagPage, MAX_TAGS_PER_RESOURCE,
+};
+
+use async_trait::async_trait;
+
+/// A durable home for resources and their tags.
+///
+/// Every method that changes state returns only after the change is durable:
+/// an acknowledged write survives a crash of the process or the machine.
+/// Every method that changes state is atomic: it happens whole or not at all.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Creates a resource with its initial tags in one atomic step.
+    ///
+    /// # Errors
+    /// [`Error::AlreadyExists`] when a resource of the same kind and name exists in
+    /// the scope (names compare case-insensitively), or when the ARN is taken;
+    /// [`Error::TagLimitExceeded`] when `tags` holds more than
+    /// [`MAX_TAGS_PER_RESOURCE`] distinct keys.
+    async fn create_resource(&self, resource: NewResource) -> Result<Resource, Error>;
+
+    /// Looks a resource up by kind and name, case-insensitively.
+    ///
+    /// # Errors
+    /// Only backend failures; a missing resource is `Ok(None)`.
+    async fn get_resource(
+        &self,
+        scope: &Scope,
+        kind: &str,
+        name: &str,
+    ) -> Result<Option<Resource>, Error>;
+
+    /// Deletes a resource and all its tags in one atomic step.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when no such resource exists.
+    async fn delete_resource(&self, scope: &Scope, kind: &str, name: &str) -> Result<(), Error>;
+
+    /// Lists resources of one kind in a scope, filtered, sorted and paged.
+    ///
+    /// # Errors
+    /// [`Error::InvalidCursor`] when `query.after` is not a cursor this backend made.
+    async fn list_resources(
+        &self,
+        scope: &Scope,
+        kind: &str,
+        query: &ListQuery,
+    ) -> Result<Page<Resource>, Error>;
+
+    /// Adds or overwrites tags on the resource with this exact ARN in `account`.
+    ///
+    /// A key already present keeps its position and takes the new value; new keys
+    /// go after all existing ones, in the order given. Keys in `tags` are distinct
+    /// (the caller checks). The whole call is refused when the resource would end
+    /// up with more than `max_tags` tags.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when no resource has this ARN in `account`;
+    /// [`Error::TagLimitExceeded`] when the limit would be crossed (nothing changes).
+    async fn add_tags(
+        &self,
+        account: &str,
+        arn: &str,
+        tags: &[Tag],
+        max_tags: usize,
+    ) -> Result<(), Error>;
+
+    /// Reads up to `limit` tags of a resource in insertion order, starting after
+    /// the position `after` (a value from an earlier [`TagPage::next`]).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when no resource has this ARN in `account`.
+    async fn list_tags(
+        &self,
+        account: &str,
+        arn: &str,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<TagPage, Error>;
+
+    /// Removes the given keys from a resource; keys it does not have are ignored.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when no resource has this ARN in `account`.
+    async fn delete_tags(&self, account: &str, arn: &str, keys: &[String]) -> Result<(), Error>;
+
+    /// Wipes every resource and tag of every account (test suites only).
+    ///
+    /// # Errors
+    /// Only backend failures.
+    async fn reset(&self) -> Result<(), Error>;
+
+    /// Checks that the backend can serve reads and writes.
+    ///
+    /// # Errors
+    /// [`Error::Unavailable`] when it cannot.
+    async fn health(&self) -> Result<(), Error>;
+}
