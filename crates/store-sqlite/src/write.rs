@@ -1,0 +1,177 @@
+//! The write operations, each run by the writer inside its own savepoint.
+//!
+//! Every function here may leave partial changes behind when it returns an
+//! error: the caller ([`crate::writer`]) rolls the job's savepoint back, which is
+//! what makes each operation all-or-nothing. In particular the tag limit is
+//! checked by counting after the tags are written, in the same transaction, so
+//! no racing write can slip between the check and the change.
+
+use rusqlite::{params, Connection};
+use sagetag_store::{Error, NewResource, Resource, Scope, Tag, MAX_TAGS_PER_RESOURCE};
+
+use crate::{errors, read};
+
+/// Inserts a resource and its initial tags.
+///
+/// # Errors
+/// [`Error::AlreadyExists`] for a taken name or ARN; [`Error::TagLimitExceeded`]
+/// for more than [`MAX_TAGS_PER_RESOURCE`] distinct keys.
+pub(crate) fn create(conn: &Connection, new: NewResource) -> Result<Resource, Error> {
+    let document = serde_json::to_string(&new.document).map_err(Error::internal)?;
+    let mut insert = conn
+        .prepare_cached(
+            "INSERT INTO resources (account, region, kind, name, name_key, arn, status, \
+             document, created_at, modified_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        )
+        .map_err(errors::sqlite)?;
+    let inserted = insert.insert(params![
+        new.scope.account,
+        new.scope.region,
+        new.kind,
+        new.name,
+        crate::name_key(&new.name),
+        new.arn,
+        new.status,
+        document,
+        new.created_at,
+    ]);
+    let id = match inserted {
+        Ok(id) => id,
+        Err(err) if errors::is_unique_violation(&err) => return Err(Error::AlreadyExists),
+        Err(err) => return Err(errors::sqlite(err)),
+    };
+
+    put_tags(conn, id, &new.tags, MAX_TAGS_PER_RESOURCE)?;
+    Ok(Resource {
+        scope: new.scope,
+        kind: new.kind,
+        name: new.name,
+        arn: new.arn,
+        status: new.status,
+        document: new.document,
+        created_at: new.created_at,
+        modified_at: new.created_at,
+    })
+}
+
+/// Deletes a resource; its tags go with it (`ON DELETE CASCADE`).
+///
+/// # Errors
+/// [`Error::NotFound`] when there is no such resource.
+pub(crate) fn delete(
+    conn: &Connection,
+    scope: &Scope,
+    kind: &str,
+    name: &str,
+) -> Result<(), Error> {
+    let mut stmt = conn
+        .prepare_cached(
+            "DELETE FROM resources \
+             WHERE account = ?1 AND region = ?2 AND kind = ?3 AND name_key = ?4",
+        )
+        .map_err(errors::sqlite)?;
+    let key = crate::name_key(name);
+    let deleted = stmt
+        .execute(params![scope.account, scope.region, kind, key])
+        .map_err(errors::sqlite)?;
+    if deleted == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}
+
+/// Adds or overwrites tags on the resource with this ARN in `account`.
+///
+/// # Errors
+/// [`Error::NotFound`] for an unknown ARN; [`Error::TagLimitExceeded`] when the
+/// resource would end up with more than `max_tags` tags.
+pub(crate) fn add_tags(
+    conn: &Connection,
+    account: &str,
+    arn: &str,
+    tags: &[Tag],
+    max_tags: usize,
+) -> Result<(), Error> {
+    let id = read::resource_id(conn, account, arn)?.ok_or(Error::NotFound)?;
+    put_tags(conn, id, tags, max_tags)
+}
+
+/// Removes the given keys; absent keys are ignored.
+///
+/// # Errors
+/// [`Error::NotFound`] for an unknown ARN.
+pub(crate) fn delete_tags(
+    conn: &Connection,
+    account: &str,
+    arn: &str,
+    keys: &[String],
+) -> Result<(), Error> {
+    let id = read::resource_id(conn, account, arn)?.ok_or(Error::NotFound)?;
+    let mut stmt = conn
+        .prepare_cached("DELETE FROM tags WHERE resource_id = ?1 AND key = ?2")
+        .map_err(errors::sqlite)?;
+    for key in keys {
+        stmt.execute(params![id, key]).map_err(errors::sqlite)?;
+    }
+    Ok(())
+}
+
+/// Deletes every tag and every resource.
+///
+/// # Errors
+/// Only SQLite failures.
+pub(crate) fn reset(conn: &Connection) -> Result<(), Error> {
+    conn.execute_batch("DELETE FROM tags; DELETE FROM resources;")
+        .map_err(errors::sqlite)
+}
+
+/// Writes `tags` on resource `id`, then refuses the result if it holds more
+/// than `max_tags` tags.
+///
+/// An existing key keeps its `seq` and takes the new value; a new key takes the
+/// next position from `resources.last_tag_seq`. Only the count afterwards
+/// matters for the limit, so overwrites never count against it.
+fn put_tags(conn: &Connection, id: i64, tags: &[Tag], max_tags: usize) -> Result<(), Error> {
+    if tags.is_empty() {
+        return Ok(());
+    }
+    let mut seq: i64 = conn
+        .prepare_cached("SELECT last_tag_seq FROM resources WHERE id = ?1")
+        .and_then(|mut stmt| stmt.query_row([id], |row| row.get(0)))
+        .map_err(errors::sqlite)?;
+
+    let mut update = conn
+        .prepare_cached("UPDATE tags SET value = ?3 WHERE resource_id = ?1 AND key = ?2")
+        .map_err(errors::sqlite)?;
+    let mut insert = conn
+        .prepare_cached("INSERT INTO tags (resource_id, key, value, seq) VALUES (?1, ?2, ?3, ?4)")
+        .map_err(errors::sqlite)?;
+    for tag in tags {
+        let updated = update
+            .execute(params![id, tag.key, tag.value])
+            .map_err(errors::sqlite)?;
+        if updated == 0 {
+            seq += 1;
+            insert
+                .execute(params![id, tag.key, tag.value, seq])
+                .map_err(errors::sqlite)?;
+        }
+    }
+    conn.prepare_cached("UPDATE resources SET last_tag_seq = ?2 WHERE id = ?1")
+        .and_then(|mut stmt| stmt.execute(params![id, seq]))
+        .map_err(errors::sqlite)?;
+
+    let count: i64 = conn
+        .prepare_cached("SELECT count(*) FROM tags WHERE resource_id = ?1")
+        .and_then(|mut stmt| stmt.query_row([id], |row| row.get(0)))
+        .map_err(errors::sqlite)?;
+    let would_have = usize::try_from(count).unwrap_or(usize::MAX);
+    if would_have > max_tags {
+        return Err(Error::TagLimitExceeded {
+            would_have,
+            max: max_tags,
+        });
+    }
+    Ok(())
+}
