@@ -1,0 +1,111 @@
+//! The operations sagetag implements, keyed by their `X-Amz-Target` name, and the
+//! one place that runs any of them.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::context::{Caller, Ctx};
+use crate::error::Error;
+use crate::operations;
+use crate::validate::{self, ValidationError};
+
+macro_rules! operations {
+    ($($name:ident => $module:ident),* $(,)?) => {
+        /// One SageMaker operation, named as in the service model.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Operation {
+            $(
+                #[doc = concat!("`SageMaker.", stringify!($name), "`")]
+                $name,
+            )*
+        }
+
+        impl Operation {
+            /// Every operation, in table order.
+            pub const ALL: &'static [Operation] = &[$(Operation::$name),*];
+
+            /// The operation named `name` (the part of `X-Amz-Target` after
+            /// `SageMaker.`), if sagetag implements it.
+            pub fn from_name(name: &str) -> Option<Operation> {
+                match name {
+                    $(stringify!($name) => Some(Operation::$name),)*
+                    _ => None,
+                }
+            }
+
+            /// The operation's name as in the service model.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Operation::$name => stringify!($name),)*
+                }
+            }
+
+            /// Validates `input` against the operation's input shape, then runs it.
+            ///
+            /// # Errors
+            /// Whatever the operation answers instead of its output.
+            pub async fn execute(
+                self,
+                ctx: &Ctx,
+                caller: &Caller,
+                input: Value,
+            ) -> Result<Value, Error> {
+                validate::validate_input(self.name(), &input).map_err(Error::from)?;
+                match self {
+                    $(Operation::$name => {
+                        let input = decode(input)?;
+                        encode(operations::$module::handle(ctx, caller, input).await?)
+                    })*
+                }
+            }
+        }
+    };
+}
+
+operations! {
+    AddTags => add_tags,
+    ListTags => list_tags,
+    DeleteTags => delete_tags,
+    CreateModel => create_model,
+    DescribeModel => describe_model,
+    ListModels => list_models,
+    DeleteModel => delete_model,
+}
+
+impl From<ValidationError> for Error {
+    fn from(err: ValidationError) -> Self {
+        match err {
+            ValidationError::Serialization(message) => Error::Serialization(message),
+            ValidationError::Constraints(_) => Error::Validation(err.message()),
+        }
+    }
+}
+
+/// Reads a validated input into its typed form. The validator has checked every
+/// member's type, so a failure here is a gap between the shape and the type.
+fn decode<T: DeserializeOwned>(input: Value) -> Result<T, Error> {
+    serde_json::from_value(input).map_err(|e| Error::Serialization(e.to_string()))
+}
+
+fn encode<T: Serialize>(output: T) -> Result<Value, Error> {
+    serde_json::to_value(output).map_err(|e| Error::Serialization(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_every_operation_has_an_input_shape() {
+        for &op in Operation::ALL {
+            assert_eq!(Operation::from_name(op.name()), Some(op));
+            assert!(
+                validate::operation_input_shape(op.name()).is_some(),
+                "{op:?}"
+            );
+        }
+        assert_eq!(Operation::from_name("addTags"), None);
+        assert_eq!(Operation::from_name(""), None);
+    }
+}
