@@ -1,0 +1,174 @@
+//! `sagetag serve`: flags, their checks, logging, signals.
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use tracing_subscriber::EnvFilter;
+
+use sagetag_ops::SystemClock;
+use sagetag_server::config::{
+    is_account_id, is_region_name, AuthMode, Config, ConfigError, Credentials,
+};
+use sagetag_server::Server;
+
+/// Flags of `sagetag serve`. Every flag has an environment fallback.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the chosen address is
+    /// printed on stdout as `sagetag listening on http://ADDR`).
+    #[arg(long, env = "SAGETAG_LISTEN", default_value = "127.0.0.1:4570")]
+    listen: SocketAddr,
+
+    /// Directory of the embedded SQLite store (created if missing).
+    #[arg(long, env = "SAGETAG_DATA_DIR", default_value = "./sagetag-data")]
+    data_dir: PathBuf,
+
+    /// TOML file of `[[credentials]]` tables (`access_key_id`, `secret_access_key`,
+    /// `account_id`, optional `session_token` and `session_token_expires`). With it
+    /// every request must be signed by one of these keys; without it sagetag runs in
+    /// development mode and accepts any key unverified.
+    #[arg(long, env = "SAGETAG_CREDENTIALS")]
+    credentials: Option<PathBuf>,
+
+    /// Account every caller acts as in development mode (no --credentials).
+    #[arg(long, env = "SAGETAG_DEFAULT_ACCOUNT", default_value = "000000000000")]
+    default_account: String,
+
+    /// Allow development mode on a non-loopback address, where anyone who can
+    /// reach the port can read and change everything.
+    #[arg(long, env = "SAGETAG_ALLOW_UNAUTHENTICATED")]
+    allow_unauthenticated: bool,
+
+    /// Regions served, comma-separated (default: any name of the form us-east-1).
+    #[arg(long, env = "SAGETAG_REGIONS", value_delimiter = ',')]
+    regions: Option<Vec<String>>,
+
+    /// Expose `POST /_sagetag/reset`, which wipes all state (for test suites).
+    #[arg(long, env = "SAGETAG_ENABLE_RESET")]
+    enable_reset: bool,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "SAGETAG_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    max_body_bytes: usize,
+
+    /// Seconds a client may take to send a request's headers, and its body.
+    #[arg(long, env = "SAGETAG_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout_seconds: u64,
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    init_logging();
+    let config = validate(args)?;
+    if let AuthMode::Development { default_account } = &config.auth {
+        tracing::warn!(
+            account = %default_account,
+            "development mode: signatures are not verified and every caller acts as \
+             this account; pass --credentials to require signed requests"
+        );
+    }
+
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listen = config.listen;
+        let server = Server::open(config, Arc::new(SystemClock))?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let local = listener.local_addr()?;
+
+        // The one line on stdout: scripts and test harnesses read the port from it.
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "sagetag listening on http://{local}")?;
+        stdout.flush()?;
+        drop(stdout);
+        tracing::info!(address = %local, "listening");
+
+        server.serve(listener, shutdown_signal()).await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+/// Turns flags into a checked [`Config`] before anything binds.
+fn validate(args: ServeArgs) -> Result<Config, ConfigError> {
+    let auth = match &args.credentials {
+        Some(path) => AuthMode::Verified(Credentials::load(path)?),
+        None => {
+            if !is_account_id(&args.default_account) {
+                return Err(ConfigError::InvalidAccount {
+                    flag: "--default-account",
+                    value: args.default_account,
+                });
+            }
+            if !args.listen.ip().is_loopback() && !args.allow_unauthenticated {
+                return Err(ConfigError::UnauthenticatedOnNetwork(args.listen));
+            }
+            AuthMode::Development {
+                default_account: args.default_account,
+            }
+        }
+    };
+    if let Some(bad) = args.regions.iter().flatten().find(|r| !is_region_name(r)) {
+        return Err(ConfigError::InvalidRegion(bad.clone()));
+    }
+    if args.max_body_bytes < 1024 {
+        return Err(ConfigError::InvalidLimit(
+            "--max-body-bytes must be at least 1024".to_owned(),
+        ));
+    }
+    if args.request_timeout_seconds == 0 {
+        return Err(ConfigError::InvalidLimit(
+            "--request-timeout-seconds must be at least 1".to_owned(),
+        ));
+    }
+    Ok(Config {
+        listen: args.listen,
+        data_dir: args.data_dir,
+        auth,
+        regions: args.regions,
+        enable_reset: args.enable_reset,
+        max_body_bytes: args.max_body_bytes,
+        request_timeout: Duration::from_secs(args.request_timeout_seconds),
+    })
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
+fn init_logging() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+/// Completes on the first SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {},
+                    _ = terminate.recv() => {},
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+    tracing::info!("shutdown requested");
+}
