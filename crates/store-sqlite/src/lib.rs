@@ -6,6 +6,10 @@
 //! is on disk, yet concurrent writers share a sync instead of paying one each.
 //! Reads run on a small pool of read-only connections beside the writer.
 //!
+//! Lifecycle steps live in their own table beside the resources (the `steps`
+//! module); an update that carries a step out removes it in its own
+//! transaction, so each step takes effect once.
+//!
 //! The schema is versioned from the first release: [`SCHEMA_VERSION`] is
 //! recorded in the file, older files are migrated on open and newer ones are
 //! refused.
@@ -19,8 +23,12 @@ mod cursor;
 mod errors;
 mod migrations;
 mod pool;
+#[cfg(test)]
+mod query_plans;
 mod read;
 mod stats;
+mod steps;
+mod update;
 mod write;
 mod writer;
 
@@ -31,7 +39,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use sagetag_store::{Error, ListQuery, NewResource, Page, Resource, Scope, Store, Tag, TagPage};
+use sagetag_store::{
+    Error, ListQuery, NewResource, Page, Resource, Scope, Step, Store, Tag, TagPage, Update,
+};
 
 use crate::pool::ReadPool;
 use crate::stats::Counters;
@@ -112,6 +122,7 @@ pub(crate) fn name_key(name: &str) -> String {
 #[async_trait]
 impl Store for SqliteStore {
     async fn create_resource(&self, resource: NewResource) -> Result<Resource, Error> {
+        let resource = Box::new(resource);
         self.writer
             .submit(|reply| Job::Create { resource, reply })
             .await
@@ -127,6 +138,34 @@ impl Store for SqliteStore {
         self.readers
             .run(move |conn| read::get_resource(conn, &scope, &kind, &key))
             .await
+    }
+
+    async fn get_resource_by_arn(
+        &self,
+        account: &str,
+        arn: &str,
+    ) -> Result<Option<Resource>, Error> {
+        let (account, arn) = (account.to_owned(), arn.to_owned());
+        self.readers
+            .run(move |conn| read::get_resource_by_arn(conn, &account, &arn))
+            .await
+    }
+
+    async fn update_resource(&self, update: Update) -> Result<Resource, Error> {
+        let update = Box::new(update);
+        self.writer
+            .submit(|reply| Job::Update { update, reply })
+            .await
+    }
+
+    async fn due_steps(&self, now: f64, limit: usize) -> Result<Vec<Step>, Error> {
+        self.readers
+            .run(move |conn| steps::due(conn, now, limit))
+            .await
+    }
+
+    async fn next_step_due(&self) -> Result<Option<f64>, Error> {
+        self.readers.run(|conn| steps::next_due(conn)).await
     }
 
     async fn delete_resource(&self, scope: &Scope, kind: &str, name: &str) -> Result<(), Error> {

@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// A snapshot of what the writer has done since the store was opened.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// Write jobs received (every create, delete, tag change, reset and health
-    /// ping), whatever their outcome.
+    /// Write jobs received (every create, update, delete, tag change, reset and
+    /// health ping), whatever their outcome.
     pub jobs: u64,
     /// Transactions started, one per batch of jobs.
     pub batches: u64,

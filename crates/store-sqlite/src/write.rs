@@ -6,23 +6,50 @@
 //! checked by counting after the tags are written, in the same transaction, so
 //! no racing write can slip between the check and the change.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use sagetag_store::{Error, NewResource, Resource, Scope, Tag, MAX_TAGS_PER_RESOURCE};
 
-use crate::{errors, read};
+use crate::{errors, read, steps};
 
-/// Inserts a resource and its initial tags.
+/// Inserts a resource with its initial tags and schedule, then its children
+/// with theirs.
 ///
 /// # Errors
 /// [`Error::AlreadyExists`] for a taken name or ARN; [`Error::TagLimitExceeded`]
-/// for more than [`MAX_TAGS_PER_RESOURCE`] distinct keys.
+/// for more than [`MAX_TAGS_PER_RESOURCE`] distinct keys; either also for a
+/// child.
 pub(crate) fn create(conn: &Connection, new: NewResource) -> Result<Resource, Error> {
+    create_with(conn, new, &[])
+}
+
+/// [`create`], with `inherited` tags put on the resource (not on its children)
+/// before its own.
+///
+/// # Errors
+/// As [`create`]; the tag limit counts the inherited tags too.
+pub(crate) fn create_with(
+    conn: &Connection,
+    mut new: NewResource,
+    inherited: &[Tag],
+) -> Result<Resource, Error> {
+    let children = std::mem::take(&mut new.children);
+    let created = insert_one(conn, new, inherited)?;
+    // One level only: a child's own `children` are ignored (the contract).
+    for child in children {
+        insert_one(conn, child, &[])?;
+    }
+    Ok(created)
+}
+
+/// Inserts one resource, its tags (`inherited` first, then its own, a repeated
+/// key overwriting in place) and its schedule; ignores its `children`.
+fn insert_one(conn: &Connection, new: NewResource, inherited: &[Tag]) -> Result<Resource, Error> {
     let document = serde_json::to_string(&new.document).map_err(Error::internal)?;
     let mut insert = conn
         .prepare_cached(
             "INSERT INTO resources (account, region, kind, name, name_key, arn, status, \
-             document, created_at, modified_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+             document, created_at, modified_at, parent) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
         )
         .map_err(errors::sqlite)?;
     let inserted = insert.insert(params![
@@ -35,6 +62,7 @@ pub(crate) fn create(conn: &Connection, new: NewResource) -> Result<Resource, Er
         new.status,
         document,
         new.created_at,
+        new.parent,
     ]);
     let id = match inserted {
         Ok(id) => id,
@@ -42,7 +70,13 @@ pub(crate) fn create(conn: &Connection, new: NewResource) -> Result<Resource, Er
         Err(err) => return Err(errors::sqlite(err)),
     };
 
-    put_tags(conn, id, &new.tags, MAX_TAGS_PER_RESOURCE)?;
+    if inherited.is_empty() {
+        put_tags(conn, id, &new.tags, MAX_TAGS_PER_RESOURCE)?;
+    } else {
+        let tags: Vec<Tag> = inherited.iter().chain(&new.tags).cloned().collect();
+        put_tags(conn, id, &tags, MAX_TAGS_PER_RESOURCE)?;
+    }
+    steps::add(conn, id, &new.schedule)?;
     Ok(Resource {
         scope: new.scope,
         kind: new.kind,
@@ -52,10 +86,11 @@ pub(crate) fn create(conn: &Connection, new: NewResource) -> Result<Resource, Er
         document: new.document,
         created_at: new.created_at,
         modified_at: new.created_at,
+        parent: new.parent,
     })
 }
 
-/// Deletes a resource; its tags go with it (`ON DELETE CASCADE`).
+/// Deletes a resource; its tags and steps go with it (`ON DELETE CASCADE`).
 ///
 /// # Errors
 /// [`Error::NotFound`] when there is no such resource.
@@ -68,16 +103,31 @@ pub(crate) fn delete(
     let mut stmt = conn
         .prepare_cached(
             "DELETE FROM resources \
-             WHERE account = ?1 AND region = ?2 AND kind = ?3 AND name_key = ?4",
+             WHERE account = ?1 AND region = ?2 AND kind = ?3 AND name_key = ?4 \
+             RETURNING arn",
         )
         .map_err(errors::sqlite)?;
     let key = crate::name_key(name);
-    let deleted = stmt
-        .execute(params![scope.account, scope.region, kind, key])
+    let arn: Option<String> = stmt
+        .query_row(params![scope.account, scope.region, kind, key], |row| {
+            row.get(0)
+        })
+        .optional()
         .map_err(errors::sqlite)?;
-    if deleted == 0 {
-        return Err(Error::NotFound);
-    }
+    let arn = arn.ok_or(Error::NotFound)?;
+    detach_children(conn, &scope.account, &arn)
+}
+
+/// Clears the parent of every resource launched by the one with `arn`, which is
+/// being deleted: a new resource of the same name must not inherit them (a new
+/// tuning job would otherwise count the old one's training jobs as its own).
+fn detach_children(conn: &Connection, account: &str, arn: &str) -> Result<(), Error> {
+    conn.prepare_cached(
+        "UPDATE resources SET parent = NULL \
+         WHERE parent = ?1 AND account = ?2",
+    )
+    .and_then(|mut stmt| stmt.execute(params![arn, account]))
+    .map_err(errors::sqlite)?;
     Ok(())
 }
 
@@ -117,17 +167,56 @@ pub(crate) fn delete_tags(
     Ok(())
 }
 
-/// Deletes every tag and every resource.
+/// Deletes resource `id`, with its tags and steps, and detaches its children.
+///
+/// # Errors
+/// Only SQLite failures.
+pub(crate) fn delete_row(conn: &Connection, id: i64) -> Result<(), Error> {
+    let deleted: Option<(String, String)> = conn
+        .prepare_cached("DELETE FROM resources WHERE id = ?1 RETURNING account, arn")
+        .and_then(|mut stmt| {
+            stmt.query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()
+        })
+        .map_err(errors::sqlite)?;
+    match deleted {
+        Some((account, arn)) => detach_children(conn, &account, &arn),
+        None => Ok(()),
+    }
+}
+
+/// Every tag of resource `id`, in insertion order.
+///
+/// # Errors
+/// Only SQLite failures.
+pub(crate) fn tags_of(conn: &Connection, id: i64) -> Result<Vec<Tag>, Error> {
+    let mut stmt = conn
+        .prepare_cached("SELECT key, value FROM tags WHERE resource_id = ?1 ORDER BY seq")
+        .map_err(errors::sqlite)?;
+    let rows = stmt
+        .query_map([id], |row| {
+            Ok(Tag {
+                key: row.get(0)?,
+                value: row.get(1)?,
+            })
+        })
+        .map_err(errors::sqlite)?;
+    rows.collect::<rusqlite::Result<Vec<Tag>>>()
+        .map_err(errors::sqlite)
+}
+
+/// Deletes every step, tag and resource.
 ///
 /// # Errors
 /// Only SQLite failures.
 pub(crate) fn reset(conn: &Connection) -> Result<(), Error> {
-    conn.execute_batch("DELETE FROM tags; DELETE FROM resources;")
+    conn.execute_batch("DELETE FROM steps; DELETE FROM tags; DELETE FROM resources;")
         .map_err(errors::sqlite)
 }
 
-/// Writes `tags` on resource `id`, then refuses the result if it holds more
-/// than `max_tags` tags.
+/// Writes `tags` on resource `id`, in order, then refuses the result if it
+/// holds more than `max_tags` tags. A key given twice is written twice: the
+/// second value wins and the first position stays.
 ///
 /// An existing key keeps its `seq` and takes the new value; a new key takes the
 /// next position from `resources.last_tag_seq`. Only the count afterwards

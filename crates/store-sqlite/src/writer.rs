@@ -4,7 +4,7 @@
 //! and wait on a oneshot reply. The thread blocks for the first job, then takes
 //! whatever else is already queued (up to [`MAX_BATCH`]) and runs the whole
 //! batch in one `BEGIN IMMEDIATE` transaction, each job inside its own
-//! savepoint: a job that fails (NotFound, AlreadyExists, TagLimitExceeded…) is
+//! savepoint: a job that fails (NotFound, AlreadyExists, StepGone…) is
 //! rolled back alone and the others go on. It then commits once and only then
 //! answers every job, so no caller hears "done" before its change is on disk.
 //! Under load the batch grows by itself, and many writes share one WAL sync.
@@ -16,12 +16,12 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
-use sagetag_store::{Error, NewResource, Resource, Scope, Tag};
+use sagetag_store::{Error, NewResource, Resource, Scope, Tag, Update};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::errors;
 use crate::stats::Counters;
-use crate::write;
+use crate::{update, write};
 
 /// The most jobs one transaction carries, so a flood of writers cannot make one
 /// transaction (and the latency of its first job) grow without bound.
@@ -35,9 +35,15 @@ pub(crate) type Reply<T> = oneshot::Sender<Result<T, Error>>;
 
 /// One write operation and its reply channel.
 pub(crate) enum Job {
-    /// [`write::create`].
+    /// [`write::create`]. Boxed, like an update: a new resource is several
+    /// times larger than the other jobs, and the queue holds thousands.
     Create {
-        resource: NewResource,
+        resource: Box<NewResource>,
+        reply: Reply<Resource>,
+    },
+    /// [`update::update`].
+    Update {
+        update: Box<Update>,
         reply: Reply<Resource>,
     },
     /// [`write::delete`].
@@ -189,7 +195,11 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>, counters: &Counters) {
 fn execute(tx: &mut Transaction<'_>, job: Job) -> (Answer, Option<rusqlite::Error>) {
     match job {
         Job::Create { resource, reply } => {
-            let (result, broken) = in_savepoint(tx, |c| write::create(c, resource));
+            let (result, broken) = in_savepoint(tx, |c| write::create(c, *resource));
+            (Answer::Resource(reply, Box::new(result)), broken)
+        }
+        Job::Update { update, reply } => {
+            let (result, broken) = in_savepoint(tx, |c| update::update(c, *update));
             (Answer::Resource(reply, Box::new(result)), broken)
         }
         Job::Delete {
@@ -292,7 +302,7 @@ impl Answer {
 impl Job {
     fn fail(self, err: Error) {
         match self {
-            Job::Create { reply, .. } => {
+            Job::Create { reply, .. } | Job::Update { reply, .. } => {
                 let _ = reply.send(Err(err));
             }
             Job::Delete { reply, .. }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::Connection;
-use sagetag_store::{Error, ListQuery, NewResource, Scope, SortKey, Store, Tag};
+use sagetag_store::{Error, ListQuery, NewResource, NewStep, Scope, SortKey, Store, Tag, Update};
 use sagetag_store_sqlite::{SchemaTooNew, SqliteStore, DB_FILE_NAME, SCHEMA_VERSION};
 use tokio::task::JoinSet;
 
@@ -29,6 +29,9 @@ fn model(name: &str) -> NewResource {
         document: serde_json::json!({ "ModelName": name }),
         created_at: 1_700_000_000.5,
         tags: vec![tag("first", "1")],
+        parent: None,
+        schedule: Vec::new(),
+        children: Vec::new(),
     }
 }
 
@@ -136,6 +139,55 @@ async fn migrations_are_applied_once_and_recorded() {
     store.create_resource(model("after-reopen")).await.unwrap();
     drop(store);
     assert_eq!(user_version(&raw(dir.path())), SCHEMA_VERSION);
+}
+
+/// A file written at schema version 1 is migrated on open and keeps its
+/// resources and tags; they have no parent and no steps, and take steps.
+#[tokio::test]
+async fn a_version_1_file_is_migrated_with_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let arn = format!("arn:aws:sagemaker:us-east-1:{ACCOUNT}:model/Old");
+    let conn = raw(dir.path());
+    conn.execute_batch(include_str!("../migrations/0001_initial.sql"))
+        .unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    conn.execute(
+        "INSERT INTO resources (account, region, kind, name, name_key, arn, status, \
+         document, created_at, modified_at, last_tag_seq) \
+         VALUES (?1, 'us-east-1', 'model', 'Old', 'old', ?2, NULL, '{\"ModelName\":\"Old\"}', \
+         1.5, 2.5, 1)",
+        rusqlite::params![ACCOUNT, arn],
+    )
+    .unwrap();
+    conn.execute("INSERT INTO tags VALUES (1, 'k', 'v', 1)", [])
+        .unwrap();
+    drop(conn);
+
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(user_version(&raw(dir.path())), SCHEMA_VERSION);
+    let found = store.get_resource_by_arn(ACCOUNT, &arn).await.unwrap();
+    let found = found.expect("the old resource");
+    assert_eq!((found.name.as_str(), found.parent), ("Old", None));
+    assert_eq!((found.created_at, found.modified_at), (1.5, 2.5));
+    assert_eq!(found.document, serde_json::json!({ "ModelName": "Old" }));
+    let page = store.list_tags(ACCOUNT, &arn, None, 50).await.unwrap();
+    assert_eq!(page.tags, [tag("k", "v")]);
+    assert_eq!(store.next_step_due().await.unwrap(), None);
+
+    let update = Update {
+        scope: scope(),
+        kind: "model".to_owned(),
+        name: "old".to_owned(),
+        schedule: vec![NewStep {
+            due_at: 3.0,
+            action: "Check".to_owned(),
+        }],
+        modified_at: 3.5,
+        ..Update::default()
+    };
+    store.update_resource(update).await.unwrap();
+    let steps = store.due_steps(3.0, 10).await.unwrap();
+    assert_eq!((steps.len(), steps[0].name.as_str()), (1, "Old"));
 }
 
 #[tokio::test]

@@ -2,9 +2,11 @@
 
 /// Everything a [`crate::Store`] call can fail with.
 ///
-/// The operations layer turns the first four into the AWS errors the spec asks
-/// for; the last two are the backend's own trouble and never reach a client as
-/// anything but `ServiceUnavailable` or `InternalFailure`.
+/// The operations layer turns the first six into the AWS errors the spec asks
+/// for, or handles them itself (a scheduler that meets [`Error::StepGone`] has
+/// lost a race it may ignore); the last two are the backend's own trouble and
+/// never reach a client as anything but `ServiceUnavailable` or
+/// `InternalFailure`.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The resource named by the call does not exist in the caller's scope.
@@ -23,6 +25,18 @@ pub enum Error {
         /// The limit.
         max: usize,
     },
+
+    /// An update expected another status (`current` is what the resource has).
+    #[error("status conflict: the resource is {current:?}")]
+    StatusConflict {
+        /// The resource's status when the update was refused.
+        current: Option<String>,
+    },
+
+    /// The step an update was to carry out is not one of the resource's (any
+    /// more): it already ran, was cancelled, or belongs to another resource.
+    #[error("step already taken")]
+    StepGone,
 
     /// A listing cursor that this backend did not make, or that no longer parses.
     #[error("invalid cursor")]

@@ -1,10 +1,11 @@
 //! The storage contract of sagetag: what every backend must do, and nothing about how.
 //!
 //! This crate owns the [`Store`] trait, the records it moves ([`NewResource`],
-//! [`Resource`], [`Tag`]), the queries it answers ([`ListQuery`]) and its error
-//! enum ([`Error`]). It knows nothing of HTTP, SigV4 or the SageMaker wire format;
-//! the operations layer (`sagetag-ops`) decides what a resource means, and the
-//! backends (`sagetag-store-sqlite`, later PostgreSQL) decide how it is kept.
+//! [`Resource`], [`Tag`], [`Step`]), the changes it applies ([`Update`]), the
+//! queries it answers ([`ListQuery`]) and its error enum ([`Error`]). It knows
+//! nothing of HTTP, SigV4 or the SageMaker wire format; the operations layer
+//! (`sagetag-ops`) decides what a resource and a step's action mean, and the
+//! backends (`sagetag-store-sqlite`, later PostgreSQL) decide how they are kept.
 //!
 //! Every backend runs the same conformance suite, [`testsuite`], behind the
 //! `testsuite` feature.
@@ -18,12 +19,13 @@ pub mod testsuite;
 
 pub use error::Error;
 pub use types::{
-    ListQuery, NewResource, Page, Resource, Scope, SortKey, Tag, TagPage, MAX_TAGS_PER_RESOURCE,
+    ChildrenUpdate, ListQuery, NewResource, NewStep, Page, Resource, Scope, SortKey, Step, Tag,
+    TagPage, Update, MAX_TAGS_PER_RESOURCE,
 };
 
 use async_trait::async_trait;
 
-/// A durable home for resources and their tags.
+/// A durable home for resources, their tags and their pending lifecycle steps.
 ///
 /// Every method that changes state returns only after the change is durable:
 /// an acknowledged write survives a crash of the process or the machine.
@@ -50,7 +52,42 @@ pub trait Store: Send + Sync + 'static {
         name: &str,
     ) -> Result<Option<Resource>, Error>;
 
-    /// Deletes a resource and all its tags in one atomic step.
+    /// Looks a resource up by its exact ARN within `account`.
+    ///
+    /// # Errors
+    /// Only backend failures; a missing resource is `Ok(None)`.
+    async fn get_resource_by_arn(
+        &self,
+        account: &str,
+        arn: &str,
+    ) -> Result<Option<Resource>, Error>;
+
+    /// Applies one change to one resource atomically and returns the resource as
+    /// it is afterwards (for a delete: as it was when removed, with the rest of
+    /// the update applied).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`], [`Error::StatusConflict`], [`Error::StepGone`], or
+    /// [`Error::AlreadyExists`] / [`Error::TagLimitExceeded`] for a spawned
+    /// resource; nothing changes then.
+    async fn update_resource(&self, update: Update) -> Result<Resource, Error>;
+
+    /// Steps due at or before `now`, earliest first (equal times in creation
+    /// order), at most `limit`. Nothing is consumed: a step stays until an
+    /// update names it in [`Update::step`], or its resource cancels or loses it.
+    ///
+    /// # Errors
+    /// Only backend failures.
+    async fn due_steps(&self, now: f64, limit: usize) -> Result<Vec<Step>, Error>;
+
+    /// The due time of the earliest pending step, if any.
+    ///
+    /// # Errors
+    /// Only backend failures.
+    async fn next_step_due(&self) -> Result<Option<f64>, Error>;
+
+    /// Deletes a resource with all its tags and steps in one atomic step. Resources
+    /// it launched stay, detached (their `parent` becomes `None`).
     ///
     /// # Errors
     /// [`Error::NotFound`] when no such resource exists.
@@ -104,7 +141,7 @@ pub trait Store: Send + Sync + 'static {
     /// [`Error::NotFound`] when no resource has this ARN in `account`.
     async fn delete_tags(&self, account: &str, arn: &str, keys: &[String]) -> Result<(), Error>;
 
-    /// Wipes every resource and tag of every account (test suites only).
+    /// Wipes every resource, tag and step of every account (test suites only).
     ///
     /// # Errors
     /// Only backend failures.

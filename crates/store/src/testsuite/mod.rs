@@ -15,22 +15,30 @@
 //! ```
 //!
 //! The cases are grouped by concern: [`resources`] (create, get, delete, reset),
-//! [`tags`] (add, list, delete), [`listing`] (filters, order, paging) and
-//! [`concurrency`] (races that the backend must serialize).
+//! [`tags`] (add, list, delete), [`listing`] (filters, order, paging),
+//! [`concurrency`] (races that the backend must serialize), [`lifecycle`]
+//! (schedules, due steps, updates) and [`children`] (resources launched by
+//! another: children updates, spawning, listing by parent).
 
+pub mod children;
 pub mod concurrency;
+pub mod lifecycle;
 pub mod listing;
 pub mod resources;
 pub mod tags;
 
+pub use children::*;
 pub use concurrency::*;
+pub use lifecycle::*;
 pub use listing::*;
 pub use resources::*;
 pub use tags::*;
 
 use std::sync::Arc;
 
-use crate::{ListQuery, NewResource, Resource, Scope, Store, Tag};
+use serde_json::{Map, Value};
+
+use crate::{ListQuery, NewResource, NewStep, Resource, Scope, Step, Store, Tag, Update};
 
 /// Expands into one `#[tokio::test]` per conformance case.
 ///
@@ -73,6 +81,24 @@ macro_rules! store_conformance_tests {
             concurrent_add_tags_respect_the_limit,
             concurrent_creates_of_distinct_names_all_succeed,
             concurrent_creates_of_one_name_admit_one,
+            create_with_schedule_and_children,
+            create_with_a_bad_child_stores_nothing,
+            due_steps_come_earliest_first,
+            update_with_unexpected_status_changes_nothing,
+            a_step_is_consumed_once,
+            concurrent_updates_consume_a_step_once,
+            cancel_steps_drops_only_this_resources_steps,
+            patch_merges_top_level_members,
+            children_update_touches_only_children_in_from,
+            deleting_a_parent_detaches_its_children,
+            spawn_inherits_a_snapshot_of_the_tags,
+            spawn_past_the_tag_limit_changes_nothing,
+            spawn_of_a_taken_name_changes_nothing,
+            delete_by_update_removes_resource_tags_and_steps,
+            update_of_a_missing_resource_is_not_found,
+            get_resource_by_arn_is_exact_and_account_scoped,
+            list_resources_by_parent_and_modified_time,
+            delete_and_reset_remove_steps,
         );
     };
 }
@@ -122,6 +148,9 @@ fn new_resource(scope: &Scope, kind: &str, name: &str) -> NewResource {
         document: serde_json::json!({ "Name": name, "Nested": { "b": [1, 2.5, null], "a": "x" } }),
         created_at: T0,
         tags: Vec::new(),
+        parent: None,
+        schedule: Vec::new(),
+        children: Vec::new(),
     }
 }
 
@@ -208,4 +237,90 @@ async fn list_all(store: &Subject, scope: &Scope, kind: &str, query: &ListQuery)
 
 fn names(items: &[Resource]) -> Vec<String> {
     items.iter().map(|r| r.name.clone()).collect()
+}
+
+// ---- lifecycle helpers: a tuning job launches training jobs, which point
+// back at it through `parent` (the case `sagemaker-tagging.md` §8 describes).
+
+const TUNING: &str = "hyper-parameter-tuning-job";
+const TRAINING: &str = "training-job";
+
+/// A tuning job in the home scope with this status.
+fn tuning(name: &str, status: &str) -> NewResource {
+    let mut new = new_resource(&home(), TUNING, name);
+    new.status = Some(status.to_owned());
+    new
+}
+
+/// A training job of `parent` in the home scope with this status.
+fn training(parent: Option<&str>, name: &str, status: Option<&str>) -> NewResource {
+    let mut new = new_resource(&home(), TRAINING, name);
+    new.status = status.map(str::to_owned);
+    new.parent = parent.map(str::to_owned);
+    new
+}
+
+fn step(due_at: f64, action: &str) -> NewStep {
+    NewStep {
+        due_at,
+        action: action.to_owned(),
+    }
+}
+
+/// An update of the tuning job `name` that changes nothing but `modified_at`.
+fn change(name: &str) -> Update {
+    Update {
+        scope: home(),
+        kind: TUNING.to_owned(),
+        name: name.to_owned(),
+        modified_at: T0 + 100.0,
+        ..Update::default()
+    }
+}
+
+fn members(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(members) => members,
+        other => panic!("not an object: {other}"),
+    }
+}
+
+async fn apply(store: &Subject, update: Update) -> Resource {
+    let name = update.name.clone();
+    match store.update_resource(update).await {
+        Ok(updated) => updated,
+        Err(err) => panic!("updating {name}: {err:?}"),
+    }
+}
+
+async fn get(store: &Subject, kind: &str, name: &str) -> Option<Resource> {
+    store
+        .get_resource(&home(), kind, name)
+        .await
+        .expect("get_resource")
+}
+
+/// Every step in the store, earliest first.
+async fn all_steps(store: &Subject) -> Vec<Step> {
+    store.due_steps(f64::MAX, 10_000).await.expect("due_steps")
+}
+
+/// The `(name, action)` of every step in the store, earliest first.
+async fn step_names(store: &Subject) -> Vec<(String, String)> {
+    let steps = all_steps(store).await;
+    steps.into_iter().map(|s| (s.name, s.action)).collect()
+}
+
+/// The id of the only step of resource `name`.
+async fn step_id(store: &Subject, name: &str) -> i64 {
+    let steps = all_steps(store).await;
+    let mut ids = steps.iter().filter(|s| s.name == name).map(|s| s.id);
+    match (ids.next(), ids.next()) {
+        (Some(id), None) => id,
+        _ => panic!("{name} has not exactly one step: {steps:?}"),
+    }
+}
+
+fn pair(name: &str, action: &str) -> (String, String) {
+    (name.to_owned(), action.to_owned())
 }
