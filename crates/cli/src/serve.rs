@@ -56,6 +56,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SAGETAG_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     max_body_bytes: usize,
 
+    /// Seconds each lifecycle step takes (Creating → InService, InProgress →
+    /// Completed, each training-job round of a tuning job…); 0 makes them immediate.
+    #[arg(long, env = "SAGETAG_LIFECYCLE_SECONDS", default_value_t = 5)]
+    lifecycle_seconds: u64,
+
     /// Seconds a client may take to send a request's headers, and its body.
     #[arg(long, env = "SAGETAG_REQUEST_TIMEOUT", default_value_t = 30)]
     request_timeout_seconds: u64,
@@ -135,6 +140,7 @@ fn validate(args: ServeArgs) -> Result<Config, ConfigError> {
         enable_reset: args.enable_reset,
         max_body_bytes: args.max_body_bytes,
         request_timeout: Duration::from_secs(args.request_timeout_seconds),
+        lifecycle_seconds: args.lifecycle_seconds as f64,
     })
 }
 

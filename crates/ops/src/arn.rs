@@ -41,6 +41,27 @@ impl ResourceKind {
         }
     }
 
+    /// The kind whose store label (ARN resource type) is `arn_type`.
+    pub fn from_arn_type(arn_type: &str) -> Option<ResourceKind> {
+        ResourceKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.arn_type() == arn_type)
+    }
+
+    /// All nine kinds.
+    pub const ALL: [ResourceKind; 9] = [
+        ResourceKind::NotebookInstance,
+        ResourceKind::TrainingJob,
+        ResourceKind::HyperParameterTuningJob,
+        ResourceKind::TransformJob,
+        ResourceKind::Model,
+        ResourceKind::LabelingJob,
+        ResourceKind::Workteam,
+        ResourceKind::EndpointConfig,
+        ResourceKind::Endpoint,
+    ];
+
     /// Whether the ARN carries the name lower-cased. Observed for endpoints (O10,
     /// O11); chosen for the other hosting kinds (`sagemaker-tagging.md` Q6).
     pub fn lowercases_name(self) -> bool {

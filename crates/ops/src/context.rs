@@ -67,11 +67,42 @@ pub struct Ctx {
     pub store: Arc<dyn Store>,
     /// The clock that stamps creation and modification times.
     pub clock: Arc<dyn Clock>,
+    /// How long each lifecycle step takes, in seconds; 0 settles them at once
+    /// (`serve --lifecycle-seconds`).
+    pub step_seconds: f64,
 }
 
 impl Ctx {
     /// Epoch seconds now, rounded to milliseconds as SageMaker prints them.
     pub fn now(&self) -> f64 {
         (self.clock.now() * 1000.0).round() / 1000.0
+    }
+}
+
+/// A clock that moves only when told to: for deterministic lifecycle tests.
+#[derive(Debug, Default)]
+pub struct ManualClock {
+    bits: std::sync::atomic::AtomicU64,
+}
+
+impl ManualClock {
+    /// A clock showing `now` (epoch seconds).
+    pub fn new(now: f64) -> Self {
+        ManualClock {
+            bits: std::sync::atomic::AtomicU64::new(now.to_bits()),
+        }
+    }
+
+    /// Moves the clock forward by `seconds`.
+    pub fn advance(&self, seconds: f64) {
+        let now = self.now() + seconds;
+        self.bits
+            .store(now.to_bits(), std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> f64 {
+        f64::from_bits(self.bits.load(std::sync::atomic::Ordering::SeqCst))
     }
 }

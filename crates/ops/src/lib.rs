@@ -9,13 +9,16 @@
 pub mod arn;
 pub mod context;
 pub mod error;
+pub mod kinds;
+pub mod lifecycle;
 pub mod operation;
 pub mod operations;
 pub mod tags;
 pub mod timestamp;
 pub mod token;
+pub mod tuning;
 pub mod validate;
 
-pub use context::{Caller, Clock, Ctx, SystemClock};
+pub use context::{Caller, Clock, Ctx, ManualClock, SystemClock};
 pub use error::Error;
 pub use operation::Operation;

@@ -52,6 +52,8 @@ macro_rules! operations {
                 input: Value,
             ) -> Result<Value, Error> {
                 validate::validate_input(self.name(), &input).map_err(Error::from)?;
+                let mut input = input;
+                validate::prune_unknown(self.name(), &mut input);
                 match self {
                     $(Operation::$name => {
                         let input = decode(input)?;
@@ -65,12 +67,50 @@ macro_rules! operations {
 
 operations! {
     AddTags => add_tags,
-    ListTags => list_tags,
-    DeleteTags => delete_tags,
+    CreateEndpoint => create_endpoint,
+    CreateEndpointConfig => create_endpoint_config,
+    CreateHyperParameterTuningJob => create_hyper_parameter_tuning_job,
+    CreateLabelingJob => create_labeling_job,
     CreateModel => create_model,
-    DescribeModel => describe_model,
-    ListModels => list_models,
+    CreateNotebookInstance => create_notebook_instance,
+    CreateTrainingJob => create_training_job,
+    CreateTransformJob => create_transform_job,
+    CreateWorkteam => create_workteam,
+    DeleteEndpoint => delete_endpoint,
+    DeleteEndpointConfig => delete_endpoint_config,
+    DeleteHyperParameterTuningJob => delete_hyper_parameter_tuning_job,
     DeleteModel => delete_model,
+    DeleteNotebookInstance => delete_notebook_instance,
+    DeleteTags => delete_tags,
+    DeleteTrainingJob => delete_training_job,
+    DeleteWorkteam => delete_workteam,
+    DescribeEndpoint => describe_endpoint,
+    DescribeEndpointConfig => describe_endpoint_config,
+    DescribeHyperParameterTuningJob => describe_hyper_parameter_tuning_job,
+    DescribeLabelingJob => describe_labeling_job,
+    DescribeModel => describe_model,
+    DescribeNotebookInstance => describe_notebook_instance,
+    DescribeTrainingJob => describe_training_job,
+    DescribeTransformJob => describe_transform_job,
+    DescribeWorkteam => describe_workteam,
+    ListEndpointConfigs => list_endpoint_configs,
+    ListEndpoints => list_endpoints,
+    ListHyperParameterTuningJobs => list_hyper_parameter_tuning_jobs,
+    ListLabelingJobs => list_labeling_jobs,
+    ListLabelingJobsForWorkteam => list_labeling_jobs_for_workteam,
+    ListModels => list_models,
+    ListNotebookInstances => list_notebook_instances,
+    ListTags => list_tags,
+    ListTrainingJobs => list_training_jobs,
+    ListTrainingJobsForHyperParameterTuningJob => list_training_jobs_for_hyper_parameter_tuning_job,
+    ListTransformJobs => list_transform_jobs,
+    ListWorkteams => list_workteams,
+    StartNotebookInstance => start_notebook_instance,
+    StopHyperParameterTuningJob => stop_hyper_parameter_tuning_job,
+    StopLabelingJob => stop_labeling_job,
+    StopNotebookInstance => stop_notebook_instance,
+    StopTrainingJob => stop_training_job,
+    StopTransformJob => stop_transform_job,
 }
 
 impl From<ValidationError> for Error {

@@ -30,6 +30,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// How long a client may take to send a request's headers, or its body.
     pub request_timeout: Duration,
+    /// Seconds each lifecycle step takes (`Creating` → `InService`…); 0 settles
+    /// them at once.
+    pub lifecycle_seconds: f64,
 }
 
 /// How requests are authenticated.

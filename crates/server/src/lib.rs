@@ -9,6 +9,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod scheduler;
 pub mod service;
 pub mod wire;
 
@@ -70,8 +71,13 @@ impl Server {
 
     /// Prepares to serve over an already open store.
     pub fn with_store(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Server {
+        let ctx = Ctx {
+            store,
+            clock,
+            step_seconds: config.lifecycle_seconds,
+        };
         let state = State {
-            ctx: Ctx { store, clock },
+            ctx,
             auth: Authenticator::new(config.auth, config.regions),
             enable_reset: config.enable_reset,
             max_body_bytes: config.max_body_bytes,
@@ -95,6 +101,8 @@ impl Server {
     ) -> std::io::Result<()> {
         let graceful = GracefulShutdown::new();
         let mut shutdown = std::pin::pin!(shutdown);
+        let (stop_scheduler, stopped) = tokio::sync::watch::channel(false);
+        let scheduler = tokio::spawn(scheduler::run(self.state.ctx.clone(), stopped));
 
         loop {
             let (stream, peer) = tokio::select! {
@@ -127,6 +135,8 @@ impl Server {
         }
 
         drop(listener);
+        let _ = stop_scheduler.send(true);
+        let _ = scheduler.await;
         tracing::info!("shutting down: finishing in-flight requests");
         tokio::select! {
             () = graceful.shutdown() => tracing::info!("all connections closed"),

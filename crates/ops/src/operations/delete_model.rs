@@ -1,43 +1,18 @@
-//! `DeleteModel`: removes a model and its tags (`resources.md` §2, §4).
+//! `DeleteModel`: removes a model and its tags at once (`resources.md` §2).
 
-use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-use sagetag_store as store;
-
-use super::describe_model::not_found;
-use crate::arn::ResourceKind;
+use super::resource;
 use crate::context::{Caller, Ctx};
 use crate::error::Error;
+use crate::kinds::MODEL;
 
-/// `DeleteModelInput`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DeleteModelInput {
-    /// The model to delete (case-insensitive).
-    pub model_name: String,
-}
-
-/// `DeleteModel` has no output members: `{}` on the wire.
-#[derive(Debug, Serialize)]
-pub struct DeleteModelOutput {}
-
-/// Runs `DeleteModel`.
+/// Runs `DeleteModel`; the output has no members.
 ///
 /// # Errors
 /// `ValidationException` `Could not find model "<arn>".`
-pub async fn handle(
-    ctx: &Ctx,
-    caller: &Caller,
-    input: DeleteModelInput,
-) -> Result<DeleteModelOutput, Error> {
-    let kind = ResourceKind::Model.arn_type();
-    match ctx
-        .store
-        .delete_resource(&caller.scope(), kind, &input.model_name)
-        .await
-    {
-        Ok(()) => Ok(DeleteModelOutput {}),
-        Err(store::Error::NotFound) => Err(not_found(caller, &input.model_name)),
-        Err(err) => Err(Error::backend(err)),
-    }
+pub async fn handle(ctx: &Ctx, caller: &Caller, input: Map<String, Value>) -> Result<Value, Error> {
+    let name = resource::name_of(&input, &MODEL);
+    resource::delete_now(ctx, caller, &MODEL, &name).await?;
+    Ok(Value::Object(Map::new()))
 }

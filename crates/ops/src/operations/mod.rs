@@ -2,14 +2,54 @@
 //! cannot → look up → commit → answer. Shape validation has already run.
 
 pub mod add_tags;
+pub mod create_endpoint;
+pub mod create_endpoint_config;
+pub mod create_hyper_parameter_tuning_job;
+pub mod create_labeling_job;
 pub mod create_model;
+pub mod create_notebook_instance;
+pub mod create_training_job;
+pub mod create_transform_job;
+pub mod create_workteam;
+pub mod delete_endpoint;
+pub mod delete_endpoint_config;
+pub mod delete_hyper_parameter_tuning_job;
 pub mod delete_model;
+pub mod delete_notebook_instance;
 pub mod delete_tags;
+pub mod delete_training_job;
+pub mod delete_workteam;
+pub mod describe_endpoint;
+pub mod describe_endpoint_config;
+pub mod describe_hyper_parameter_tuning_job;
+pub mod describe_labeling_job;
 pub mod describe_model;
+pub mod describe_notebook_instance;
+pub mod describe_training_job;
+pub mod describe_transform_job;
+pub mod describe_workteam;
+pub mod list_endpoint_configs;
+pub mod list_endpoints;
+pub mod list_hyper_parameter_tuning_jobs;
+pub mod list_labeling_jobs;
+pub mod list_labeling_jobs_for_workteam;
 pub mod list_models;
+pub mod list_notebook_instances;
 pub mod list_tags;
+pub mod list_training_jobs;
+pub mod list_training_jobs_for_hyper_parameter_tuning_job;
+pub mod list_transform_jobs;
+pub mod list_workteams;
+mod notebook_transition;
+pub mod resource;
+pub mod start_notebook_instance;
+pub mod stop_hyper_parameter_tuning_job;
+pub mod stop_labeling_job;
+pub mod stop_notebook_instance;
+pub mod stop_training_job;
+pub mod stop_transform_job;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use sagetag_store as store;
 
@@ -42,19 +82,6 @@ pub(crate) async fn missing_resource_or(
         Err(store::Error::NotFound) => resource_does_not_exist(),
         Err(err) => Error::backend(err),
     }
-}
-
-/// Copies the named members of a request into a Describe document, leaving out
-/// absent and null ones, and members sagetag does not keep (unknown members are
-/// ignored, `sagemaker-tagging.md` §1).
-pub(crate) fn pick(input: &Map<String, Value>, members: &[&str]) -> Map<String, Value> {
-    members
-        .iter()
-        .filter_map(|&m| match input.get(m) {
-            None | Some(Value::Null) => None,
-            Some(v) => Some((m.to_owned(), v.clone())),
-        })
-        .collect()
 }
 
 /// A timestamp as SageMaker prints it: epoch seconds with the fraction.

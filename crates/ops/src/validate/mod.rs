@@ -128,3 +128,43 @@ pub fn operation_input_shape(operation: &str) -> Option<&'static str> {
         .input(operation)
         .map(|(id, _)| model.shapes[id].name.as_str())
 }
+
+/// Removes from a validated `input` of `operation` every structure member that the
+/// model does not know, at any depth, so that what is kept and echoed back by
+/// Describe is only what SageMaker would keep (unknown members are ignored,
+/// `sagemaker-tagging.md` §1). Values of the wrong type are left alone; run
+/// [`validate_input`] first.
+pub fn prune_unknown(operation: &str, input: &mut Value) {
+    let model = &*MODEL;
+    if let Some((id, _)) = model.input(operation) {
+        prune(model, id, input, 0);
+    }
+}
+
+fn prune(model: &model::Model, id: model::ShapeId, value: &mut Value, depth: usize) {
+    // The shapes have no cycles and nest at most 9 deep; the guard is for safety.
+    if depth > 64 {
+        return;
+    }
+    match (&model.shapes[id].kind, value) {
+        (model::Kind::Structure(members), Value::Object(object)) => {
+            object.retain(|name, _| members.iter().any(|m| &m.name == name));
+            for member in members {
+                if let Some(v) = object.get_mut(&member.name) {
+                    prune(model, member.shape, v, depth + 1);
+                }
+            }
+        }
+        (model::Kind::List { member, .. }, Value::Array(items)) => {
+            for item in items {
+                prune(model, *member, item, depth + 1);
+            }
+        }
+        (model::Kind::Map { value: shape, .. }, Value::Object(entries)) => {
+            for v in entries.values_mut() {
+                prune(model, *shape, v, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,18 @@
+//! `ListEndpoints`: filtered, sorted, paged; newest first by default (`resources.md` §2).
+
+use serde_json::{Map, Value};
+
+use super::resource::{self, NEWEST_FIRST};
+use crate::context::{Caller, Ctx};
+use crate::error::Error;
+use crate::kinds::ENDPOINT;
+
+/// Runs `ListEndpoints`.
+///
+/// # Errors
+/// `ValidationException` `Invalid pagination token.`
+pub async fn handle(ctx: &Ctx, caller: &Caller, input: Map<String, Value>) -> Result<Value, Error> {
+    let input = serde_json::from_value(Value::Object(input))
+        .map_err(|e| Error::Serialization(e.to_string()))?;
+    resource::list_summaries(ctx, caller, &ENDPOINT, "ListEndpoints", input, NEWEST_FIRST).await
+}

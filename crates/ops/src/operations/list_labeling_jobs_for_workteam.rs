@@ -1,0 +1,98 @@
+//! `ListLabelingJobsForWorkteam`: the labeling jobs that use a work team.
+
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use sagetag_store::{self as store, SortKey};
+
+use super::resource::{self, ListDefaults, ListInput};
+use crate::arn::{in_callers_scope, ResourceKind};
+use crate::context::{Caller, Ctx};
+use crate::error::Error;
+use crate::kinds::LABELING_JOB;
+
+#[derive(Debug, Deserialize)]
+struct Input {
+    #[serde(rename = "WorkteamArn")]
+    workteam: String,
+    #[serde(rename = "JobReferenceCodeContains")]
+    code_contains: Option<String>,
+    #[serde(flatten)]
+    list: ListInput,
+}
+
+const DEFAULTS: ListDefaults = ListDefaults {
+    sort_by: SortKey::CreationTime,
+    descending: true,
+    page: 10,
+};
+
+/// Runs `ListLabelingJobsForWorkteam`. `JobReferenceCodeContains` filters each
+/// page after it is read, so a filtered page may hold fewer than `MaxResults`
+/// items while `NextToken` says more follow.
+///
+/// # Errors
+/// `ResourceNotFound` for a work team the caller does not have.
+pub async fn handle(ctx: &Ctx, caller: &Caller, input: Map<String, Value>) -> Result<Value, Error> {
+    let input: Input = serde_json::from_value(Value::Object(input))
+        .map_err(|e| Error::Serialization(e.to_string()))?;
+    let found = if in_callers_scope(caller, &input.workteam) {
+        ctx.store
+            .get_resource_by_arn(&caller.account, &input.workteam)
+            .await
+            .map_err(Error::backend)?
+    } else {
+        None
+    };
+    let Some(workteam) = found.filter(|w| w.kind == ResourceKind::Workteam.arn_type()) else {
+        return Err(Error::ResourceNotFound(format!(
+            "Could not find workteam \"{}\".",
+            input.workteam
+        )));
+    };
+
+    let operation = "ListLabelingJobsForWorkteam";
+    let parent = Some(workteam.arn.clone());
+    let listed = resource::list(
+        ctx,
+        caller,
+        &LABELING_JOB,
+        operation,
+        input.list,
+        DEFAULTS,
+        parent,
+    )
+    .await?;
+
+    let wanted = input.code_contains.unwrap_or_default();
+    let summaries = listed
+        .items
+        .iter()
+        .filter(|job| {
+            let code = job.document["JobReferenceCode"]
+                .as_str()
+                .unwrap_or_default();
+            code.contains(wanted.as_str())
+        })
+        .map(|job| summary(job, &caller.account))
+        .collect();
+    let mut out = Map::new();
+    out.insert("LabelingJobSummaryList".into(), Value::Array(summaries));
+    if let Some(token) = listed.next_token {
+        out.insert("NextToken".into(), Value::String(token));
+    }
+    Ok(Value::Object(out))
+}
+
+/// `LabelingJobForWorkteamSummary`.
+fn summary(job: &store::Resource, account: &str) -> Value {
+    let workers = &job.document["HumanTaskConfig"]["NumberOfHumanWorkersPerDataObject"];
+    json!({
+        "LabelingJobName": job.name,
+        "JobReferenceCode": job.document["JobReferenceCode"],
+        "WorkRequesterAccountId": account,
+        "CreationTime": super::epoch(job.created_at),
+        "LabelCounters": { "HumanLabeled": 0, "PendingHuman": 0, "Total": 0 },
+        "NumberOfHumanWorkersPerDataObject": workers,
+    })
+}
