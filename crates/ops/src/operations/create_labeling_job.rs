@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::resource::{self, CreateRequest, Extras};
-use crate::arn::{in_callers_scope, ResourceKind};
+use crate::arn::ResourceKind;
 use crate::context::{Caller, Ctx};
 use crate::error::Error;
 use crate::kinds::LABELING_JOB;
@@ -22,16 +22,8 @@ pub async fn handle(ctx: &Ctx, caller: &Caller, input: Map<String, Value>) -> Re
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let found = if in_callers_scope(caller, &workteam) {
-        ctx.store
-            .get_resource_by_arn(&caller.account, &workteam)
-            .await
-            .map_err(Error::backend)?
-    } else {
-        None
-    };
-    let is_workteam = |kind: &str| kind == ResourceKind::Workteam.arn_type();
-    if !found.is_some_and(|w| is_workteam(&w.kind)) {
+    let found = resource::find_by_arn(ctx, caller, ResourceKind::Workteam, &workteam).await?;
+    if found.is_none() {
         return Err(Error::Validation(format!(
             "Could not find workteam \"{workteam}\"."
         )));

@@ -17,8 +17,7 @@ use crate::tuning;
 /// # Errors
 /// `ValidationException` `Invalid pagination token.`
 pub async fn handle(ctx: &Ctx, caller: &Caller, input: Map<String, Value>) -> Result<Value, Error> {
-    let input = serde_json::from_value(Value::Object(input))
-        .map_err(|e| Error::Serialization(e.to_string()))?;
+    let input = resource::typed(input)?;
     let operation = "ListHyperParameterTuningJobs";
     let listed = resource::list(
         ctx,
@@ -46,10 +45,10 @@ pub async fn handle(ctx: &Ctx, caller: &Caller, input: Map<String, Value>) -> Re
         summaries.push(summary);
     }
 
-    let mut out = Map::new();
-    out.insert(TUNING_JOB.list_member.into(), Value::Array(summaries));
-    if let Some(token) = listed.next_token {
-        out.insert("NextToken".into(), Value::String(token));
-    }
-    Ok(Value::Object(out))
+    let token = listed.next_token;
+    Ok(resource::page_output(
+        TUNING_JOB.list_member,
+        summaries,
+        token,
+    ))
 }

@@ -14,8 +14,7 @@ use crate::kinds::LABELING_JOB;
 /// # Errors
 /// `ValidationException` `Invalid pagination token.`
 pub async fn handle(ctx: &Ctx, caller: &Caller, input: Map<String, Value>) -> Result<Value, Error> {
-    let input = serde_json::from_value(Value::Object(input))
-        .map_err(|e| Error::Serialization(e.to_string()))?;
+    let input = resource::typed(input)?;
     let operation = "ListLabelingJobs";
     let listed = resource::list(
         ctx,

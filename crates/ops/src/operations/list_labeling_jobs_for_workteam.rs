@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use sagetag_store::{self as store, SortKey};
 
 use super::resource::{self, ListDefaults, ListInput};
-use crate::arn::{in_callers_scope, ResourceKind};
+use crate::arn::ResourceKind;
 use crate::context::{Caller, Ctx};
 use crate::error::Error;
 use crate::kinds::LABELING_JOB;
@@ -34,17 +34,9 @@ const DEFAULTS: ListDefaults = ListDefaults {
 /// # Errors
 /// `ResourceNotFound` for a work team the caller does not have.
 pub async fn handle(ctx: &Ctx, caller: &Caller, input: Map<String, Value>) -> Result<Value, Error> {
-    let input: Input = serde_json::from_value(Value::Object(input))
-        .map_err(|e| Error::Serialization(e.to_string()))?;
-    let found = if in_callers_scope(caller, &input.workteam) {
-        ctx.store
-            .get_resource_by_arn(&caller.account, &input.workteam)
-            .await
-            .map_err(Error::backend)?
-    } else {
-        None
-    };
-    let Some(workteam) = found.filter(|w| w.kind == ResourceKind::Workteam.arn_type()) else {
+    let input: Input = resource::typed(input)?;
+    let found = resource::find_by_arn(ctx, caller, ResourceKind::Workteam, &input.workteam);
+    let Some(workteam) = found.await? else {
         return Err(Error::ResourceNotFound(format!(
             "Could not find workteam \"{}\".",
             input.workteam
@@ -76,12 +68,12 @@ pub async fn handle(ctx: &Ctx, caller: &Caller, input: Map<String, Value>) -> Re
         })
         .map(|job| summary(job, &caller.account))
         .collect();
-    let mut out = Map::new();
-    out.insert("LabelingJobSummaryList".into(), Value::Array(summaries));
-    if let Some(token) = listed.next_token {
-        out.insert("NextToken".into(), Value::String(token));
-    }
-    Ok(Value::Object(out))
+    let token = listed.next_token;
+    Ok(resource::page_output(
+        "LabelingJobSummaryList",
+        summaries,
+        token,
+    ))
 }
 
 /// `LabelingJobForWorkteamSummary`.

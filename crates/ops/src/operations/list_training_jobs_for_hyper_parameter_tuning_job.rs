@@ -34,8 +34,7 @@ const DEFAULTS: ListDefaults = ListDefaults {
 /// # Errors
 /// `ResourceNotFound` for a missing tuning job.
 pub async fn handle(ctx: &Ctx, caller: &Caller, input: Map<String, Value>) -> Result<Value, Error> {
-    let input: Input = serde_json::from_value(Value::Object(input))
-        .map_err(|e| Error::Serialization(e.to_string()))?;
+    let input: Input = resource::typed(input)?;
     let job = resource::find(ctx, caller, &TUNING_JOB, &input.name).await?;
 
     let operation = "ListTrainingJobsForHyperParameterTuningJob";
@@ -57,10 +56,10 @@ pub async fn handle(ctx: &Ctx, caller: &Caller, input: Map<String, Value>) -> Re
         .iter()
         .map(|c| tuning::training_summary(c, &job.name, &tuned))
         .collect();
-    let mut out = Map::new();
-    out.insert("TrainingJobSummaries".into(), Value::Array(summaries));
-    if let Some(token) = listed.next_token {
-        out.insert("NextToken".into(), Value::String(token));
-    }
-    Ok(Value::Object(out))
+    let token = listed.next_token;
+    Ok(resource::page_output(
+        "TrainingJobSummaries",
+        summaries,
+        token,
+    ))
 }

@@ -12,8 +12,6 @@ use crate::kinds::TRANSFORM_JOB;
 /// # Errors
 /// `ValidationException` `Invalid pagination token.`
 pub async fn handle(ctx: &Ctx, caller: &Caller, input: Map<String, Value>) -> Result<Value, Error> {
-    let input = serde_json::from_value(Value::Object(input))
-        .map_err(|e| Error::Serialization(e.to_string()))?;
     resource::list_summaries(
         ctx,
         caller,

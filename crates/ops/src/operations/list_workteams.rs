@@ -21,8 +21,7 @@ const DEFAULTS: ListDefaults = ListDefaults {
 /// # Errors
 /// `ValidationException` `Invalid pagination token.`
 pub async fn handle(ctx: &Ctx, caller: &Caller, input: Map<String, Value>) -> Result<Value, Error> {
-    let input = serde_json::from_value(Value::Object(input))
-        .map_err(|e| Error::Serialization(e.to_string()))?;
+    let input = resource::typed(input)?;
     let listed = resource::list(
         ctx,
         caller,

@@ -288,13 +288,26 @@ pub fn list_output(
     listed: Listed,
     summarize: impl Fn(&Resource) -> Value,
 ) -> Value {
-    let mut out = Map::new();
     let items = listed.items.iter().map(summarize).collect();
-    out.insert(spec.list_member.into(), Value::Array(items));
-    if let Some(token) = listed.next_token {
+    page_output(spec.list_member, items, listed.next_token)
+}
+
+/// `{<member>: [items], "NextToken": …}`, the token only when more follow.
+pub fn page_output(member: &str, items: Vec<Value>, next_token: Option<String>) -> Value {
+    let mut out = Map::new();
+    out.insert(member.into(), Value::Array(items));
+    if let Some(token) = next_token {
         out.insert("NextToken".into(), Value::String(token));
     }
     Value::Object(out)
+}
+
+/// Reads a validated input into its typed form.
+///
+/// # Errors
+/// `SerializationException` if the shape and the type disagree (a bug).
+pub fn typed<T: serde::de::DeserializeOwned>(input: Map<String, Value>) -> Result<T, Error> {
+    serde_json::from_value(Value::Object(input)).map_err(|e| Error::Serialization(e.to_string()))
 }
 
 /// Moves a resource to status `to` (`Stopping`, `Pending`, `Deleting`) when its
@@ -406,10 +419,10 @@ pub async fn list_summaries(
     caller: &Caller,
     spec: &KindSpec,
     operation: &str,
-    input: ListInput,
+    input: Map<String, Value>,
     defaults: ListDefaults,
 ) -> Result<Value, Error> {
-    let listed = list(ctx, caller, spec, operation, input, defaults, None).await?;
+    let listed = list(ctx, caller, spec, operation, typed(input)?, defaults, None).await?;
     Ok(list_output(spec, listed, |r| summary(spec, r)))
 }
 
@@ -445,4 +458,26 @@ pub async fn require(
     name: &str,
 ) -> Result<Resource, Error> {
     find(ctx, caller, spec, name).await
+}
+
+/// Looks a resource of `kind` up by ARN in the caller's scope: `None` for an ARN
+/// of another partition, region or account, or of another kind.
+///
+/// # Errors
+/// Only store failures.
+pub async fn find_by_arn(
+    ctx: &Ctx,
+    caller: &Caller,
+    kind: crate::arn::ResourceKind,
+    arn: &str,
+) -> Result<Option<Resource>, Error> {
+    if !crate::arn::in_callers_scope(caller, arn) {
+        return Ok(None);
+    }
+    let found = ctx
+        .store
+        .get_resource_by_arn(&caller.account, arn)
+        .await
+        .map_err(Error::backend)?;
+    Ok(found.filter(|r| r.kind == kind.arn_type()))
 }

@@ -841,3 +841,30 @@ fn no_input_panics() {
     }
     assert!(checked > 10_000, "{checked}");
 }
+
+#[test]
+fn prune_drops_unknown_members_at_every_depth_and_keeps_known_ones() {
+    let mut input = json!({
+        "ModelName": "m",
+        "Surprise": 1,
+        "PrimaryContainer": { "Image": "i", "Extra": true,
+                              "Environment": { "ANY_KEY": "kept" } },
+        "Containers": [{ "Image": "a", "Nope": [] }],
+        "Tags": [{ "Key": "k", "Value": "v", "Other": "x" }]
+    });
+    super::prune_unknown("CreateModel", &mut input);
+    assert_eq!(
+        input,
+        json!({
+            "ModelName": "m",
+            "PrimaryContainer": { "Image": "i", "Environment": { "ANY_KEY": "kept" } },
+            "Containers": [{ "Image": "a" }],
+            "Tags": [{ "Key": "k", "Value": "v" }]
+        })
+    );
+
+    // An operation without a shape leaves the input as it is.
+    let mut other = json!({ "A": 1 });
+    super::prune_unknown("NoSuchOperation", &mut other);
+    assert_eq!(other, json!({ "A": 1 }));
+}
