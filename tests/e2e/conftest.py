@@ -210,8 +210,43 @@ def _reset_state(server: ServerProcess) -> None:
     assert resp.status == 200, f"reset failed: {resp.describe()}"
 
 
+class Spawner:
+    """Starts servers with chosen flags under one directory; kills them all."""
+
+    def __init__(self, base: Path, credentials_file: Path) -> None:
+        self.base = base
+        self.credentials_file = credentials_file
+        self.started: list[ServerProcess] = []
+
+    def __call__(
+        self,
+        *flags: str,
+        credentials: bool = True,
+        data_dir: Path | None = None,
+        listen: str = "127.0.0.1:0",
+        ready: bool = True,
+    ) -> ServerProcess:
+        base = self.base / f"server-{len(self.started) + 1}"
+        base.mkdir()
+        if data_dir is None:
+            data_dir = base / "data"
+            data_dir.mkdir()
+        all_flags = (["--credentials", str(self.credentials_file)] if credentials else []) + list(flags)
+        srv = ServerProcess(all_flags, data_dir, base, listen)
+        self.started.append(srv)
+        if ready:
+            srv.start()
+        else:
+            srv.launch()
+        return srv
+
+    def kill_all(self) -> None:
+        for srv in self.started:
+            srv.kill()
+
+
 @pytest.fixture
-def spawn_server(tmp_path: Path, credentials_file: Path) -> Iterator[Callable[..., ServerProcess]]:
+def spawn_server(tmp_path: Path, credentials_file: Path) -> Iterator[Spawner]:
     """Start extra servers with chosen flags; all are killed at teardown.
 
     `spawn_server("--regions", "us-east-1", credentials=True)` starts one in
@@ -219,35 +254,24 @@ def spawn_server(tmp_path: Path, credentials_file: Path) -> Iterator[Callable[..
     mode. `data_dir` reuses a directory (durability); `ready=False` only
     launches the process, for start-up refusals.
     """
-    started: list[ServerProcess] = []
-    count = 0
+    spawner = Spawner(tmp_path, credentials_file)
+    yield spawner
+    spawner.kill_all()
 
-    def spawn(
-        *flags: str,
-        credentials: bool = True,
-        data_dir: Path | None = None,
-        listen: str = "127.0.0.1:0",
-        ready: bool = True,
-    ) -> ServerProcess:
-        nonlocal count
-        count += 1
-        base = tmp_path / f"server-{count}"
-        base.mkdir()
-        if data_dir is None:
-            data_dir = base / "data"
-            data_dir.mkdir()
-        all_flags = (["--credentials", str(credentials_file)] if credentials else []) + list(flags)
-        srv = ServerProcess(all_flags, data_dir, base, listen)
-        started.append(srv)
-        if ready:
-            srv.start()
-        else:
-            srv.launch()
-        return srv
 
-    yield spawn
-    for srv in started:
-        srv.kill()
+@pytest.fixture(scope="module")
+def spawn_module_server(
+    tmp_path_factory: pytest.TempPathFactory, credentials_file: Path
+) -> Iterator[Spawner]:
+    """`spawn_server` for servers that one test module shares.
+
+    A module that overrides `server` with one of these (say, with
+    `--lifecycle-seconds 1 --enable-reset`) gets every client fixture and
+    the reset before each test pointed at it.
+    """
+    spawner = Spawner(tmp_path_factory.mktemp("module-servers"), credentials_file)
+    yield spawner
+    spawner.kill_all()
 
 
 # ---- clients ----------------------------------------------------------------
