@@ -3,9 +3,12 @@
 
 mod serve;
 
+use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use anyhow::Context;
+use clap::{CommandFactory, Parser, Subcommand};
+use clap_complete::Shell;
 
 /// A SageMaker-compatible tagging server.
 ///
@@ -22,13 +25,26 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the server.
-    Serve(serve::ServeArgs),
+    // Boxed: its flags make it far larger than the other variant
+    // (clippy::large_enum_variant).
+    Serve(Box<serve::ServeArgs>),
+    /// Print a shell completion script on stdout.
+    ///
+    /// For example:
+    /// `sagetag completions bash > ~/.local/share/bash-completion/completions/sagetag`
+    /// or `sagetag completions zsh > "${fpath[1]}/_sagetag"`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => serve::run(args),
+        Command::Serve(args) => serve::run(*args),
+        Command::Completions { shell } => completions(shell),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -37,4 +53,16 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Writes the completion script of `shell` to stdout.
+fn completions(shell: Shell) -> anyhow::Result<()> {
+    // Generated into memory first: clap_complete panics when a write fails,
+    // and a closed pipe (`| head`) is no reason to panic.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "sagetag", &mut script);
+    std::io::stdout()
+        .lock()
+        .write_all(&script)
+        .context("cannot write the completion script")
 }

@@ -7,13 +7,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use tracing_subscriber::EnvFilter;
 
 use sagetag_ops::SystemClock;
 use sagetag_server::config::{
-    is_account_id, is_region_name, AuthMode, Config, ConfigError, Credentials,
+    is_account_id, is_region_name, AuthMode, Config, ConfigError, Credentials, StoreConfig,
 };
+use sagetag_server::throttle::RateLimit;
 use sagetag_server::Server;
 
 /// Flags of `sagetag serve`. Every flag has an environment fallback.
@@ -24,9 +25,31 @@ pub struct ServeArgs {
     #[arg(long, env = "SAGETAG_LISTEN", default_value = "127.0.0.1:4570")]
     listen: SocketAddr,
 
-    /// Directory of the embedded SQLite store (created if missing).
+    /// Directory of the embedded SQLite store (created if missing). One server
+    /// only; use --database-url to run several.
     #[arg(long, env = "SAGETAG_DATA_DIR", default_value = "./sagetag-data")]
     data_dir: PathBuf,
+
+    /// PostgreSQL database to keep state in instead of --data-dir, shared by
+    /// any number of servers: `postgres://user:password@host:5432/database`.
+    /// The schema is created or migrated at start-up.
+    #[arg(
+        long,
+        env = "SAGETAG_DATABASE_URL",
+        conflicts_with = "data_dir",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+
+    /// Connections to the database each server keeps open at most (with
+    /// --database-url).
+    #[arg(
+        long,
+        env = "SAGETAG_DATABASE_POOL_SIZE",
+        default_value_t = 16,
+        requires = "database_url"
+    )]
+    database_pool_size: usize,
 
     /// TOML file of `[[credentials]]` tables (`access_key_id`, `secret_access_key`,
     /// `account_id`, optional `session_token` and `session_token_expires`). With it
@@ -64,11 +87,47 @@ pub struct ServeArgs {
     /// Seconds a client may take to send a request's headers, and its body.
     #[arg(long, env = "SAGETAG_REQUEST_TIMEOUT", default_value_t = 30)]
     request_timeout_seconds: u64,
+
+    /// Seconds a keep-alive connection may sit idle between requests before it
+    /// is closed (the request timeout also bounds it: the smaller applies).
+    #[arg(long, env = "SAGETAG_IDLE_TIMEOUT", default_value_t = 20)]
+    idle_timeout_seconds: u64,
+
+    /// Most connections served at once; further clients wait in the listen
+    /// backlog until one closes.
+    #[arg(long, env = "SAGETAG_MAX_CONNECTIONS", default_value_t = 1024)]
+    max_connections: usize,
+
+    /// Requests per second allowed to each account (a token bucket per account,
+    /// per server); over it, `ThrottlingException`. No limit by default.
+    #[arg(long, env = "SAGETAG_RATE_LIMIT", value_name = "PER_SECOND")]
+    rate_limit: Option<f64>,
+
+    /// Requests an account may send at once above its rate: the bucket size
+    /// (default: the rate rounded up). Needs --rate-limit.
+    #[arg(long, env = "SAGETAG_RATE_BURST", requires = "rate_limit")]
+    rate_burst: Option<u32>,
+
+    /// Format of the log lines on stderr (default: pretty when stderr is a
+    /// terminal, json otherwise). Which lines are written is set by `RUST_LOG`
+    /// (default `info`: one line per request).
+    #[arg(long, env = "SAGETAG_LOG_FORMAT", value_enum)]
+    log_format: Option<LogFormat>,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    /// One JSON object per line: the event's fields at the top level, the
+    /// request's (request_id, operation, account, region) under `span`.
+    Json,
+    /// One human-readable line per event, in color on a terminal.
+    Pretty,
 }
 
 /// Runs the server until SIGINT or SIGTERM.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
-    init_logging();
+    init_logging(args.log_format);
     let config = validate(args)?;
     if let AuthMode::Development { default_account } = &config.auth {
         tracing::warn!(
@@ -81,7 +140,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let listen = config.listen;
-        let server = Server::open(config, Arc::new(SystemClock))?;
+        let server = Server::open(config, Arc::new(SystemClock)).await?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
@@ -132,26 +191,85 @@ fn validate(args: ServeArgs) -> Result<Config, ConfigError> {
             "--request-timeout-seconds must be at least 1".to_owned(),
         ));
     }
+    if args.idle_timeout_seconds == 0 || args.max_connections == 0 {
+        return Err(ConfigError::InvalidLimit(
+            "--idle-timeout-seconds and --max-connections must be at least 1".to_owned(),
+        ));
+    }
+    let rate_limit = rate_limit(args.rate_limit, args.rate_burst)?;
+    let store = match args.database_url {
+        Some(url) => {
+            if args.database_pool_size == 0 {
+                return Err(ConfigError::InvalidLimit(
+                    "--database-pool-size must be at least 1".to_owned(),
+                ));
+            }
+            StoreConfig::Postgres {
+                url,
+                pool_size: args.database_pool_size,
+            }
+        }
+        None => StoreConfig::Sqlite {
+            data_dir: args.data_dir,
+        },
+    };
     Ok(Config {
         listen: args.listen,
-        data_dir: args.data_dir,
+        store,
         auth,
         regions: args.regions,
         enable_reset: args.enable_reset,
         max_body_bytes: args.max_body_bytes,
         request_timeout: Duration::from_secs(args.request_timeout_seconds),
+        idle_timeout: Duration::from_secs(args.idle_timeout_seconds),
+        max_connections: args.max_connections,
+        rate_limit,
         lifecycle_seconds: args.lifecycle_seconds as f64,
     })
 }
 
-/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
-fn init_logging() {
+/// `--rate-limit` and `--rate-burst` as a checked [`RateLimit`].
+fn rate_limit(rate: Option<f64>, burst: Option<u32>) -> Result<Option<RateLimit>, ConfigError> {
+    let Some(per_second) = rate else {
+        return Ok(None);
+    };
+    if !(per_second.is_finite() && per_second > 0.0 && per_second <= 1e6) {
+        return Err(ConfigError::InvalidLimit(format!(
+            "--rate-limit must be a number of requests per second above 0 and at most \
+             1000000, not {per_second}"
+        )));
+    }
+    // The cast cannot truncate: the rate is at most 1e6.
+    let burst = burst.unwrap_or(per_second.ceil() as u32);
+    if burst == 0 {
+        return Err(ConfigError::InvalidLimit(
+            "--rate-burst must be at least 1".to_owned(),
+        ));
+    }
+    Ok(Some(RateLimit { per_second, burst }))
+}
+
+/// Logs to stderr in `format`, filtered by `RUST_LOG` (default `info`).
+fn init_logging(format: Option<LogFormat>) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    let terminal = std::io::stderr().is_terminal();
+    let format = format.unwrap_or(if terminal {
+        LogFormat::Pretty
+    } else {
+        LogFormat::Json
+    });
+    let logger = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => logger
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+        LogFormat::Pretty => logger.with_ansi(terminal).init(),
+    }
 }
 
 /// Completes on the first SIGINT or SIGTERM.

@@ -14,6 +14,9 @@ use crate::config::{is_region_name, AuthMode, Credentials};
 /// The signing name of SageMaker (`sagemaker-tagging.md` §1).
 const SERVICE: &str = "sagemaker";
 
+/// The header that names the operation (`sagemaker-tagging.md` §1).
+const TARGET_HEADER: &str = "x-amz-target";
+
 /// The clock-skew window (`sagemaker-tagging.md` §6, O27, O28).
 const SKEW: time::Duration = time::Duration::minutes(5);
 
@@ -48,9 +51,22 @@ impl Authenticator {
     /// malformed signature is refused without reading what it sends.
     ///
     /// # Errors
-    /// `MissingAuthenticationToken` or `IncompleteSignature`.
+    /// `MissingAuthenticationToken` or `IncompleteSignature`, the latter also when
+    /// the request names an operation in an unsigned `X-Amz-Target`.
     pub fn parse(&self, request: &RequestParts) -> Result<Authorization, AuthError> {
-        Ok(sigv4::parse(request)?)
+        let auth = sigv4::parse(request)?;
+        // The operation is chosen by this header, and operations share input
+        // shapes (DescribeModel and DeleteModel both take `{"ModelName"}`): left
+        // unsigned, a captured request could be replayed as another operation
+        // inside the clock window. SigV4 itself does not demand it; every AWS SDK
+        // signs it, so requiring it costs real clients nothing.
+        let target_signed = auth.signed_headers.iter().any(|h| h == TARGET_HEADER);
+        if request.headers.contains_key(TARGET_HEADER) && !target_signed {
+            return Err(AuthError::Signature(sigv4::Error::IncompleteSignature(
+                "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.".to_owned(),
+            )));
+        }
+        Ok(auth)
     }
 
     /// Checks scope, clock, key, token and (with credentials) the signature.
@@ -116,4 +132,51 @@ fn verify(
 
     sigv4::verify(request, auth, payload_sha256_hex, &credential.secret)?;
     Ok(credential.account_id.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_with(signed_headers: &str, target: Option<&str>) -> Result<Authorization, AuthError> {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("host", "localhost".parse().unwrap());
+        headers.insert("x-amz-date", "20150830T123600Z".parse().unwrap());
+        if let Some(target) = target {
+            headers.insert("x-amz-target", target.parse().unwrap());
+        }
+        let header = format!(
+            "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/sagemaker/aws4_request, \
+             SignedHeaders={signed_headers}, Signature={}",
+            "0".repeat(64)
+        );
+        headers.insert("authorization", header.parse().unwrap());
+        let request = RequestParts {
+            method: "POST",
+            path: "/",
+            query: None,
+            headers: &headers,
+        };
+        let mode = AuthMode::Development {
+            default_account: "000000000000".to_owned(),
+        };
+        Authenticator::new(mode, None).parse(&request)
+    }
+
+    #[test]
+    fn the_target_header_must_be_signed_when_present() {
+        let target = Some("SageMaker.DeleteModel");
+        assert!(parse_with("host;x-amz-date;x-amz-target", target).is_ok());
+        let err = parse_with("host;x-amz-date", target).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."
+        );
+        assert!(matches!(
+            err,
+            AuthError::Signature(sigv4::Error::IncompleteSignature(_))
+        ));
+        // Without the header there is nothing to sign; dispatch refuses it later.
+        assert!(parse_with("host;x-amz-date", None).is_ok());
+    }
 }

@@ -18,8 +18,8 @@ use time::OffsetDateTime;
 pub struct Config {
     /// Address to listen on.
     pub listen: SocketAddr,
-    /// Directory of the embedded SQLite store.
-    pub data_dir: PathBuf,
+    /// Where state is kept.
+    pub store: StoreConfig,
     /// How callers are authenticated.
     pub auth: AuthMode,
     /// Regions served; `None` serves any well-formed region name.
@@ -30,9 +30,50 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// How long a client may take to send a request's headers, or its body.
     pub request_timeout: Duration,
+    /// How long a connection may sit idle (no request in progress, no bytes
+    /// moving) before it is closed; hyper's header timer also closes it once
+    /// `request_timeout` passes without a whole request head.
+    pub idle_timeout: Duration,
+    /// Most connections served at once; further clients wait in the listen
+    /// backlog until one closes.
+    pub max_connections: usize,
+    /// Per-account request rate limit; `None` for no limit.
+    pub rate_limit: Option<crate::throttle::RateLimit>,
     /// Seconds each lifecycle step takes (`Creating` → `InService`…); 0 settles
     /// them at once.
     pub lifecycle_seconds: f64,
+}
+
+/// Where the server keeps its state.
+pub enum StoreConfig {
+    /// The embedded SQLite store in this directory: one server.
+    Sqlite {
+        /// The data directory (created if missing).
+        data_dir: PathBuf,
+    },
+    /// A PostgreSQL database that any number of servers share.
+    Postgres {
+        /// Its URL, `postgres://user:password@host:port/database`; never
+        /// printed, since it may hold a password.
+        url: String,
+        /// Connections each server keeps open at most.
+        pool_size: usize,
+    },
+}
+
+impl std::fmt::Debug for StoreConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreConfig::Sqlite { data_dir } => f
+                .debug_struct("Sqlite")
+                .field("data_dir", data_dir)
+                .finish(),
+            StoreConfig::Postgres { pool_size, .. } => f
+                .debug_struct("Postgres")
+                .field("pool_size", pool_size)
+                .finish_non_exhaustive(),
+        }
+    }
 }
 
 /// How requests are authenticated.

@@ -9,30 +9,30 @@
 
 pub mod auth;
 pub mod config;
+mod connection;
+pub mod metrics;
 pub mod scheduler;
 pub mod service;
+pub mod throttle;
 pub mod wire;
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use sagetag_ops::{Clock, Ctx};
 use sagetag_store::Store;
+use sagetag_store_postgres::{PgOptions, PgStore};
 use sagetag_store_sqlite::SqliteStore;
 
 use crate::auth::Authenticator;
-use crate::config::Config;
+use crate::config::{Config, StoreConfig};
 use crate::service::State;
-
-/// Largest request head (line and headers) a connection may send.
-const MAX_HEAD_BYTES: usize = 64 * 1024;
+use crate::throttle::RateLimiter;
 
 /// How long in-flight requests may take to finish after shutdown is asked for.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -40,7 +40,8 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 /// A configured server, its store open, not yet serving.
 pub struct Server {
     state: Arc<State>,
-    request_timeout: Duration,
+    timeouts: connection::Timeouts,
+    max_connections: usize,
 }
 
 /// Why the server could not start.
@@ -54,18 +55,43 @@ pub enum StartError {
         /// Why.
         source: sagetag_store::Error,
     },
+    /// The PostgreSQL database could not be reached, or its schema used.
+    #[error("cannot use the database of --database-url")]
+    Database {
+        /// Why.
+        source: sagetag_store::Error,
+    },
 }
 
 impl Server {
-    /// Opens the embedded store named by `config` and prepares to serve.
+    /// Opens the store named by `config` (the embedded SQLite store, or a
+    /// PostgreSQL database, migrating its schema) and prepares to serve.
     ///
     /// # Errors
-    /// [`StartError::Store`] when the data directory cannot be used.
-    pub fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Server, StartError> {
-        let store = SqliteStore::open(&config.data_dir).map_err(|source| StartError::Store {
-            dir: config.data_dir.clone(),
-            source,
-        })?;
+    /// [`StartError::Store`] when the data directory cannot be used;
+    /// [`StartError::Database`] when the database cannot be reached or used.
+    pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Server, StartError> {
+        let (url, pool_size) = match &config.store {
+            StoreConfig::Sqlite { data_dir } => {
+                let store = SqliteStore::open(data_dir).map_err(|source| StartError::Store {
+                    dir: data_dir.clone(),
+                    source,
+                })?;
+                let store = Arc::new(store);
+                let server =
+                    Server::with_store(config, Arc::clone(&store) as Arc<dyn Store>, clock);
+                server.state.metrics.watch_sqlite(store);
+                return Ok(server);
+            }
+            StoreConfig::Postgres { url, pool_size } => (url.clone(), *pool_size),
+        };
+        let options = PgOptions {
+            pool_size,
+            ..PgOptions::default()
+        };
+        let store = PgStore::connect(&url, &options)
+            .await
+            .map_err(|source| StartError::Database { source })?;
         Ok(Server::with_store(config, Arc::new(store), clock))
     }
 
@@ -82,15 +108,28 @@ impl Server {
             enable_reset: config.enable_reset,
             max_body_bytes: config.max_body_bytes,
             request_timeout: config.request_timeout,
+            metrics: metrics::Metrics::new(),
+            limiter: config.rate_limit.map(RateLimiter::new),
         };
         Server {
             state: Arc::new(state),
-            request_timeout: config.request_timeout,
+            timeouts: connection::Timeouts {
+                request: config.request_timeout,
+                idle: config.idle_timeout,
+            },
+            max_connections: config.max_connections,
         }
     }
 
     /// Serves connections from `listener` until `shutdown` completes, then stops
     /// accepting and lets in-flight requests finish (for up to 30 seconds).
+    ///
+    /// At most `max_connections` connections are served at once. At the limit
+    /// the server stops accepting: new clients wait in the kernel's listen
+    /// backlog (then their SYNs go unanswered and they retry) until a
+    /// connection closes, which every timeout guarantees eventually. Waiting
+    /// rather than refusing keeps the server's own memory and work bounded
+    /// however many clients knock.
     ///
     /// # Errors
     /// Never at present; accept errors are logged and retried.
@@ -104,7 +143,24 @@ impl Server {
         let (stop_scheduler, stopped) = tokio::sync::watch::channel(false);
         let scheduler = tokio::spawn(scheduler::run(self.state.ctx.clone(), stopped));
 
+        let slots = Arc::new(Semaphore::new(self.max_connections));
+        let mut full = false;
         loop {
+            // Warn once each time the limit is reached, not once per waiting client.
+            if slots.available_permits() == 0 && !full {
+                tracing::warn!(
+                    limit = self.max_connections,
+                    "connection limit reached: new connections wait until one closes"
+                );
+            }
+            full = slots.available_permits() == 0;
+            let permit = tokio::select! {
+                permit = Arc::clone(&slots).acquire_owned() => match permit {
+                    Ok(permit) => permit,
+                    Err(_closed) => break,
+                },
+                () = &mut shutdown => break,
+            };
             let (stream, peer) = tokio::select! {
                 accepted = listener.accept() => match accepted {
                     Ok(pair) => pair,
@@ -117,21 +173,8 @@ impl Server {
                 },
                 () = &mut shutdown => break,
             };
-            let _ = stream.set_nodelay(true);
-
             let state = Arc::clone(&self.state);
-            let service = service_fn(move |req| service::handle(Arc::clone(&state), req));
-            let connection = http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(self.request_timeout)
-                .max_buf_size(MAX_HEAD_BYTES)
-                .serve_connection(TokioIo::new(stream), service);
-            let connection = graceful.watch(connection);
-            tokio::spawn(async move {
-                if let Err(err) = connection.await {
-                    tracing::debug!(%peer, error = %err, "connection ended with an error");
-                }
-            });
+            connection::spawn(state, stream, peer, self.timeouts, &graceful, permit);
         }
 
         drop(listener);

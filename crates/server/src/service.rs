@@ -17,6 +17,8 @@ use sagetag_ops::{Ctx, Error as OpsError};
 use sagetag_sigv4::{self as sigv4, RequestParts};
 
 use crate::auth::Authenticator;
+use crate::metrics::{self, Metrics, UNKNOWN_OPERATION};
+use crate::throttle::RateLimiter;
 use crate::wire::{self, ApiError, WireError};
 
 /// What every request handler shares.
@@ -31,6 +33,10 @@ pub struct State {
     pub max_body_bytes: usize,
     /// Longest a body may take to arrive.
     pub request_timeout: Duration,
+    /// Request and store metrics, served at `GET /_sagetag/metrics`.
+    pub metrics: Metrics,
+    /// Per-account rate limit (`--rate-limit`), if any.
+    pub limiter: Option<RateLimiter>,
 }
 
 type HttpResponse = Response<Full<Bytes>>;
@@ -51,6 +57,7 @@ pub async fn handle(
     );
 
     let response = async {
+        let in_flight = metric_operation(&request).map(|op| state.metrics.start(op));
         let (mut response, error_code) = match route(&state, request).await {
             Ok(response) => (response, ""),
             Err(err) => (wire::error_response(&err), err.code),
@@ -64,6 +71,9 @@ pub async fn handle(
             latency_ms = started.elapsed().as_secs_f64() * 1000.0,
             "request"
         );
+        if let Some(in_flight) = in_flight {
+            in_flight.finish(error_code);
+        }
         response
     }
     .instrument(span)
@@ -76,6 +86,9 @@ async fn route(state: &State, request: Request<Incoming>) -> Result<HttpResponse
     match (&method, request.uri().path()) {
         (&Method::POST, "/") => api(state, request).await,
         (&Method::GET, "/_sagetag/health") => Ok(health(state).await),
+        (&Method::GET, "/_sagetag/metrics") => {
+            Ok(metrics::scrape(&state.metrics, state.ctx.store.as_ref()).await)
+        }
         (&Method::POST, "/_sagetag/reset") if state.enable_reset => reset(state).await,
         (_, path) => Err(WireError::NoRoute {
             method: method.to_string(),
@@ -105,6 +118,10 @@ async fn api(state: &State, request: Request<Incoming>) -> Result<HttpResponse, 
         .authenticate(&request, &claimed, &payload_hash, now)?;
     Span::current().record("account", caller.account.as_str());
     Span::current().record("region", caller.region.as_str());
+    // Throttled once the account is known, before anything runs.
+    if let Some(limiter) = &state.limiter {
+        limiter.check(&caller.account)?;
+    }
 
     let operation = wire::operation(&parts.headers)?;
     Span::current().record("operation", operation.name());
@@ -115,6 +132,17 @@ async fn api(state: &State, request: Request<Incoming>) -> Result<HttpResponse, 
         .await
         .map_err(report)?;
     Ok(wire::json_response(StatusCode::OK, &output))
+}
+
+/// The operation a request counts under in the metrics: the one its
+/// `X-Amz-Target` names, else [`UNKNOWN_OPERATION`]. The admin endpoints are
+/// not counted (`None`).
+fn metric_operation(request: &Request<Incoming>) -> Option<&'static str> {
+    if request.uri().path().starts_with("/_sagetag/") {
+        return None;
+    }
+    let named = wire::operation(request.headers()).ok().map(|op| op.name());
+    Some(named.unwrap_or(UNKNOWN_OPERATION))
 }
 
 /// Logs a server-side failure with its cause chain (never sent to the client),

@@ -98,7 +98,8 @@ const REDACTED: &str = "<redacted>";
 ///   missing ones in one message), or missing query parameters; a credential
 ///   that is not `AKID/yyyymmdd/region/service/aws4_request`; an unparsable date;
 ///   `X-Amz-Expires` outside 1..=604800; a scope date other than the request
-///   date; `host` not signed; a signed header the request does not carry.
+///   date; `host` not signed; a signed header the request does not carry; the
+///   `X-Amz-Date` (or, without it, `Date`) header not signed.
 pub fn parse(req: &RequestParts<'_>) -> Result<Authorization, Error> {
     let header = req
         .headers
@@ -180,13 +181,14 @@ fn parse_header(value: &HeaderValue, req: &RequestParts<'_>) -> Result<Authoriza
     };
 
     let credential = Credential::parse(credential)?;
-    let amz_date = match request_time {
-        (value, true) => parse_amz_date(&lossy(value))?,
-        (value, false) => parse_date_header(&lossy(value))?,
+    let (amz_date, date_header) = match request_time {
+        (value, true) => (parse_amz_date(&lossy(value))?, "X-Amz-Date"),
+        (value, false) => (parse_date_header(&lossy(value))?, "Date"),
     };
     check_scope_date(&credential.date, amz_date)?;
     let signed_headers = parse_signed_headers(signed_headers);
     check_signed_headers(&signed_headers, req.headers)?;
+    check_date_signed(&signed_headers, date_header)?;
 
     Ok(Authorization {
         form: Form::Header,
@@ -274,6 +276,20 @@ pub(crate) fn check_signed_headers(names: &[String], headers: &HeaderMap) -> Res
         ))),
         None => Ok(()),
     }
+}
+
+/// The header that carries the request time must be signed too: "if you include
+/// a date or x-amz-date header, you must also include that header in the list of
+/// signed headers" (AWS SigV4 guide, "Create a canonical request"). Every SDK
+/// does. The presigned form needs no such check: its date is a query parameter,
+/// and the whole query is signed.
+fn check_date_signed(names: &[String], header: &str) -> Result<(), Error> {
+    if names.iter().any(|name| name.eq_ignore_ascii_case(header)) {
+        return Ok(());
+    }
+    Err(incomplete(format!(
+        "'{header}' must be a 'SignedHeader' in the AWS Authorization."
+    )))
 }
 
 pub(crate) fn incomplete(message: impl Into<String>) -> Error {

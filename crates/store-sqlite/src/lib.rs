@@ -33,7 +33,7 @@ mod write;
 mod writer;
 
 pub use migrations::{SchemaTooNew, SCHEMA_VERSION};
-pub use stats::Stats;
+pub use stats::{Stats, BATCH_SIZE_BOUNDS, COMMIT_MICROS_BOUNDS};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -250,5 +250,9 @@ impl Store for SqliteStore {
             Error::Unavailable(_) => err,
             other => Error::Unavailable(other.to_string()),
         })
+    }
+
+    async fn counts(&self) -> Result<Option<sagetag_store::Counts>, Error> {
+        self.readers.run(|conn| read::counts(conn).map(Some)).await
     }
 }

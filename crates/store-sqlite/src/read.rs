@@ -2,7 +2,7 @@
 
 use rusqlite::types::{Type, Value};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
-use sagetag_store::{Error, ListQuery, Page, Resource, Scope, SortKey, Tag, TagPage};
+use sagetag_store::{Counts, Error, ListQuery, Page, Resource, Scope, SortKey, Tag, TagPage};
 
 use crate::cursor::Cursor;
 use crate::errors;
@@ -363,4 +363,35 @@ pub(crate) fn health(conn: &Connection) -> Result<(), Error> {
         |_| Ok(()),
     )
     .map_err(errors::sqlite)
+}
+
+/// Resources by kind and the number of tags, over every account. One statement,
+/// so both numbers come from one snapshot; it scans both tables, which is fine
+/// at the rate metrics are scraped.
+///
+/// # Errors
+/// Only SQLite failures.
+pub(crate) fn counts(conn: &Connection) -> Result<Counts, Error> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT kind, count(*) FROM resources GROUP BY kind \
+             UNION ALL SELECT NULL, count(*) FROM tags",
+        )
+        .map_err(errors::sqlite)?;
+    let rows = stmt
+        .query_map([], |row| {
+            Ok((row.get::<_, Option<String>>(0)?, row.get::<_, i64>(1)?))
+        })
+        .map_err(errors::sqlite)?;
+    let mut counts = Counts::default();
+    for row in rows {
+        let (kind, n) = row.map_err(errors::sqlite)?;
+        let n = u64::try_from(n).unwrap_or(0);
+        match kind {
+            Some(kind) => counts.resources.push((kind, n)),
+            None => counts.tags = n,
+        }
+    }
+    counts.resources.sort();
+    Ok(counts)
 }

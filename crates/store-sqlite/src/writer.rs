@@ -14,18 +14,22 @@
 
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Instant;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use sagetag_store::{Error, NewResource, Resource, Scope, Tag, Update};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::errors;
-use crate::stats::Counters;
+use crate::stats::{Counters, BATCH_SIZE_BOUNDS};
 use crate::{update, write};
 
 /// The most jobs one transaction carries, so a flood of writers cannot make one
 /// transaction (and the latency of its first job) grow without bound.
 const MAX_BATCH: usize = 512;
+
+// The batch-size histogram's last bucket is the largest batch.
+const _: () = assert!(MAX_BATCH as u64 == BATCH_SIZE_BOUNDS[BATCH_SIZE_BOUNDS.len() - 1]);
 
 /// Jobs that may wait in the queue before senders wait for room.
 const QUEUE_DEPTH: usize = 4096;
@@ -146,6 +150,7 @@ fn run(mut conn: Connection, mut queue: mpsc::Receiver<Job>, counters: &Counters
 /// Runs one batch in one transaction and answers every job.
 fn run_batch(conn: &mut Connection, batch: Vec<Job>, counters: &Counters) {
     let size = batch.len();
+    let started = Instant::now();
     let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(err) => {
@@ -179,7 +184,7 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>, counters: &Counters) {
 
     match tx.commit() {
         Ok(()) => {
-            counters.committed();
+            counters.committed(started.elapsed());
             tracing::trace!(jobs = size, "SQLite write batch committed");
             answers.into_iter().for_each(Answer::send);
         }

@@ -295,6 +295,13 @@ async fn queued_writes_go_in_one_transaction() {
     eprintln!("64 queued add_tags: {jobs} jobs in {commits} commits, {after:?}");
     assert_eq!((jobs, commits), (65, 2));
     assert_eq!(after.largest_batch, 64);
+    // The histograms agree: one batch of 1 and one of 64 (bucket 32 < n <= 64).
+    let batches = |s: &sagetag_store_sqlite::Stats, i: usize| s.batch_sizes[i];
+    assert_eq!(batches(&after, 0) - batches(&before, 0), 1);
+    assert_eq!(batches(&after, 6) - batches(&before, 6), 1);
+    let timed = |s: &sagetag_store_sqlite::Stats| s.commit_micros.iter().sum::<u64>();
+    assert_eq!(timed(&after) - timed(&before), 2);
+    assert!(after.commit_micros_total > before.commit_micros_total);
 }
 
 /// Jobs that fail inside a batch roll back alone; their neighbours commit.
@@ -429,4 +436,29 @@ async fn health_reports_ok_and_counts_a_ping() {
     store.health().await.unwrap();
     assert_eq!(store.stats().jobs, 1);
     assert_eq!(store.stats().commits, 1);
+}
+
+#[tokio::test]
+async fn counts_cover_every_account_and_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    let empty = store.counts().await.unwrap().expect("SQLite counts");
+    assert_eq!((empty.resources.len(), empty.tags), (0, 0));
+
+    store.create_resource(model("a")).await.unwrap();
+    let b = store.create_resource(model("b")).await.unwrap();
+    store
+        .add_tags(ACCOUNT, &b.arn, &[tag("second", "2")], 50)
+        .await
+        .unwrap();
+    let mut elsewhere = model("a");
+    elsewhere.scope.account = "444455556666".to_owned();
+    elsewhere.kind = "endpoint".to_owned();
+    elsewhere.arn = "arn:aws:sagemaker:us-east-1:444455556666:endpoint/a".to_owned();
+    store.create_resource(elsewhere).await.unwrap();
+
+    let counts = store.counts().await.unwrap().unwrap();
+    let expected = vec![("endpoint".to_owned(), 1), ("model".to_owned(), 2)];
+    assert_eq!(counts.resources, expected);
+    assert_eq!(counts.tags, 4);
 }

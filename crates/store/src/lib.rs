@@ -19,8 +19,8 @@ pub mod testsuite;
 
 pub use error::Error;
 pub use types::{
-    ChildrenUpdate, ListQuery, NewResource, NewStep, Page, Resource, Scope, SortKey, Step, Tag,
-    TagPage, Update, MAX_TAGS_PER_RESOURCE,
+    ChildrenUpdate, Counts, ListQuery, NewResource, NewStep, Page, Resource, Scope, SortKey, Step,
+    Tag, TagPage, Update, MAX_TAGS_PER_RESOURCE,
 };
 
 use async_trait::async_trait;
@@ -152,4 +152,15 @@ pub trait Store: Send + Sync + 'static {
     /// # Errors
     /// [`Error::Unavailable`] when it cannot.
     async fn health(&self) -> Result<(), Error>;
+
+    /// How many resources of each kind and how many tags the store holds, over
+    /// every account (read when metrics are scraped). It may take a pass over
+    /// the data, but must not block writers. The default answers `None`, which
+    /// leaves those metrics out, so a backend need not implement it.
+    ///
+    /// # Errors
+    /// Only backend failures.
+    async fn counts(&self) -> Result<Option<Counts>, Error> {
+        Ok(None)
+    }
 }

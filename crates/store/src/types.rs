@@ -242,3 +242,13 @@ pub struct Update {
     /// so a new resource of the same name does not take them over.
     pub delete: bool,
 }
+
+/// How much a store holds, over every account and region (for metrics).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Resources by kind (the ARN resource type, e.g. `model`), kinds in
+    /// ascending order; a kind with none is absent.
+    pub resources: Vec<(String, u64)>,
+    /// Tags on all resources together.
+    pub tags: u64,
+}

@@ -7,6 +7,7 @@ use sagetag_ops::Error as OpsError;
 use sagetag_sigv4::Error as SigError;
 
 use crate::auth::AuthError;
+use crate::throttle::Throttled;
 
 /// A failure of the framing itself, before any operation runs.
 #[derive(Debug, thiserror::Error)]
@@ -138,6 +139,15 @@ impl From<AuthError> for ApiError {
             }
             AuthError::ExpiredToken => ApiError::new(BAD, "ExpiredTokenException", message),
         }
+    }
+}
+
+impl From<Throttled> for ApiError {
+    /// SageMaker's throttle answer, byte for byte: HTTP 400 and
+    /// `{"__type":"ThrottlingException","message":"Rate exceeded"}` (O21). SDKs
+    /// retry it in both standard and legacy retry modes.
+    fn from(err: Throttled) -> Self {
+        ApiError::new(BAD, "ThrottlingException", err.to_string())
     }
 }
 

@@ -4,6 +4,7 @@
 mod error;
 mod request;
 mod response;
+mod strict_json;
 
 pub use error::{ApiError, WireError};
 pub use request::{operation, read_body, read_json};

@@ -5,10 +5,11 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::HeaderMap;
 use http_body_util::{BodyExt, Limited};
-use hyper::body::Incoming;
+use hyper::body::{Body as _, Incoming};
 
 use sagetag_ops::Operation;
 
+use super::strict_json::{self, JsonError};
 use super::WireError;
 
 /// The prefix of every SageMaker target (`targetPrefix` in the model).
@@ -53,6 +54,11 @@ pub async fn read_body(
     limit: usize,
     timeout: Duration,
 ) -> Result<Bytes, WireError> {
+    // A declared Content-Length over the limit is refused before anything is
+    // read, rather than waiting for bytes that will be refused anyway.
+    if body.size_hint().lower() > limit as u64 {
+        return Err(WireError::BodyTooLarge { limit });
+    }
     let collect = Limited::new(body, limit).collect();
     match tokio::time::timeout(timeout, collect).await {
         Err(_) => Err(WireError::BodyTimeout {
@@ -70,29 +76,24 @@ pub async fn read_body(
 /// without input members.
 ///
 /// # Errors
-/// `SerializationException` when it is not JSON.
+/// `SerializationException` when it is not JSON, names a member twice in one
+/// object (`strict_json.rs` says why), or nests deeper than 128 levels.
 pub fn read_json(body: &[u8]) -> Result<serde_json::Value, WireError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(serde_json::Value::Object(serde_json::Map::new()));
     }
-    serde_json::from_slice(body).map_err(|e| {
-        WireError::InvalidJson(format!(
-            "The request body is not valid JSON: {} at line {} column {}.",
-            describe(&e),
-            e.line(),
-            e.column()
-        ))
+    strict_json::parse(body).map_err(|err| {
+        WireError::InvalidJson(match err {
+            JsonError::Duplicate { name, line, column } => format!(
+                "The request body is not valid JSON: member '{name}' appears twice in one \
+                 object at line {line} column {column}."
+            ),
+            // serde_json's own words ("recursion limit exceeded", "invalid unicode
+            // code point", "EOF while parsing a string"…) with line and column;
+            // they never quote the body.
+            JsonError::Syntax(err) => format!("The request body is not valid JSON: {err}."),
+        })
     })
-}
-
-fn describe(err: &serde_json::Error) -> &'static str {
-    use serde_json::error::Category;
-    match err.classify() {
-        Category::Io => "read error",
-        Category::Syntax => "syntax error",
-        Category::Data => "unexpected data",
-        Category::Eof => "unexpected end of input",
-    }
 }
 
 /// Client text echoed in a message is cut short so a message stays small.
@@ -169,6 +170,24 @@ mod tests {
         assert!(
             err.starts_with("The request body is not valid JSON"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn messages_name_the_fault_without_quoting_the_body() {
+        let message = |body: &[u8]| read_json(body).unwrap_err().to_string();
+        assert_eq!(
+            message(br#"{"ResourceArn":"a","ResourceArn":"b"}"#),
+            "The request body is not valid JSON: member 'ResourceArn' appears twice in one \
+             object at line 1 column 32."
+        );
+        assert_eq!(
+            message("[".repeat(200).as_bytes()),
+            "The request body is not valid JSON: recursion limit exceeded at line 1 column 128."
+        );
+        assert_eq!(
+            message(b"{\"a\":\"secret\xff\"}"),
+            "The request body is not valid JSON: invalid unicode code point at line 1 column 13."
         );
     }
 

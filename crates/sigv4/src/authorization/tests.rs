@@ -233,6 +233,25 @@ fn host_must_be_signed() {
 }
 
 #[test]
+fn the_date_header_must_be_signed() {
+    let header = good_header().replace("host;x-amz-date", "host");
+    assert_eq!(
+        message(parse_with(request(), &header)),
+        "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization."
+    );
+    // Without X-Amz-Date the Date header carries the time, and must be signed.
+    let dated = Request::new("POST", "/")
+        .header("host", "api.sagemaker.us-east-1.amazonaws.com")
+        .header("date", "Sun, 30 Aug 2015 12:36:00 GMT");
+    assert_eq!(
+        message(parse_with(dated.clone(), &header)),
+        "'Date' must be a 'SignedHeader' in the AWS Authorization."
+    );
+    let signed = good_header().replace("host;x-amz-date", "date;host");
+    assert!(parse_with(dated, &signed).is_ok());
+}
+
+#[test]
 fn every_signed_header_must_be_present() {
     let header = good_header().replace("host;x-amz-date", "host;x-amz-date;x-amz-target");
     assert_eq!(
