@@ -31,6 +31,7 @@ from botocore.config import Config
 # Plain `assert`s in the shared helpers get pytest's detailed failure output.
 pytest.register_assert_rewrite("support")
 
+import database  # noqa: E402
 from support import (  # noqa: E402
     ALICE,
     BOB,
@@ -96,8 +97,7 @@ class ServerProcess:
             "serve",
             "--listen",
             self.listen,
-            "--data-dir",
-            str(self.data_dir),
+            *database.store_flags(self.data_dir),
             *self.flags,
         ]
 
@@ -117,16 +117,20 @@ class ServerProcess:
             stdout=subprocess.PIPE,
             stderr=self.stderr_path.open("wb"),
         )
-        self._reader = threading.Thread(target=self._drain_stdout, args=(self.proc,), daemon=True)
+        # The reader gets this launch's queue: after a restart, the previous
+        # reader's end-of-stream marker must not land in the new queue.
+        self._reader = threading.Thread(
+            target=self._drain_stdout, args=(self.proc, self._lines), daemon=True
+        )
         self._reader.start()
 
-    def _drain_stdout(self, proc: subprocess.Popen[bytes]) -> None:
+    def _drain_stdout(self, proc: subprocess.Popen[bytes], lines: queue.Queue[str | None]) -> None:
         assert proc.stdout is not None
         for raw in proc.stdout:
             line = raw.decode(errors="replace").rstrip("\r\n")
             self.stdout_lines.append(line)
-            self._lines.put(line)
-        self._lines.put(None)
+            lines.put(line)
+        lines.put(None)
 
     def start(self) -> "ServerProcess":
         """Start and wait for the one `sagetag listening on …` line."""
