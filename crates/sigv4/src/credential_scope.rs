@@ -2,7 +2,7 @@
 //!
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/signing-elements.html#credential-scope>
 
-use crate::authorization::Authorization;
+use crate::authorization::{redact_part, Authorization};
 use crate::error::Error;
 
 /// The last element of every credential scope.
@@ -23,17 +23,21 @@ impl Credential {
     /// The date is checked later, against the request time; the region and the
     /// service by [`check_scope`].
     pub(crate) fn parse(value: &str) -> Result<Self, Error> {
+        // The value quoted back may hold a signature that lost its comma
+        // (`…/aws4_request Signature=…`): it is redacted.
         let parts: Vec<&str> = value.split('/').collect();
         let [access_key_id, date, region, service, terminator] = parts[..] else {
             return Err(Error::IncompleteSignature(format!(
                 "Credential must have exactly 5 slash-delimited elements, \
-                 e.g. keyid/date/region/service/term, got '{value}'"
+                 e.g. keyid/date/region/service/term, got '{}'",
+                redact_part(value)
             )));
         };
         if terminator != TERMINATOR {
             return Err(Error::IncompleteSignature(format!(
                 "Credential should be scoped with a valid terminator: \
-                 '{TERMINATOR}', not '{terminator}'. "
+                 '{TERMINATOR}', not '{}'. ",
+                redact_part(terminator)
             )));
         }
         Ok(Credential {

@@ -156,6 +156,51 @@ fn refuses_other_algorithms_without_echoing_their_credentials() {
     );
 }
 
+/// Found by the `sigv4` fuzz target: with the comma before `Signature` missing,
+/// the signature ends up inside the last signed header name or the credential
+/// terminator, and the message that quotes either must still hide it.
+#[test]
+fn a_signature_glued_to_another_part_is_never_quoted() {
+    let cases = [
+        format!(
+            "AWS4-HMAC-SHA256 Credential={CREDENTIAL}, SignedHeaders=host;x-amz-date \
+             Signature={SIGNATURE}, Signature=00"
+        ),
+        format!(
+            "AWS4-HMAC-SHA256 Credential={CREDENTIAL} Signature={SIGNATURE}, \
+             SignedHeaders=host;x-amz-date, Signature=00"
+        ),
+        format!(
+            "AWS4-HMAC-SHA256 Credential={CREDENTIAL}, SignedHeaders=host;x-amz-date;\
+             signature={SIGNATURE}, Signature=00"
+        ),
+    ];
+    let expected = [
+        "Header 'x-amz-date signature=<redacted>' is listed in SignedHeaders but is absent \
+         from the request.",
+        "Credential should be scoped with a valid terminator: 'aws4_request', not \
+         'aws4_request Signature=<redacted>'. ",
+        "Header 'signature=<redacted>' is listed in SignedHeaders but is absent from the \
+         request.",
+    ];
+    for (header, expected) in cases.iter().zip(expected) {
+        let err = message(parse_with(request(), header));
+        assert_eq!(err, expected);
+    }
+
+    let presigned = Request::new(
+        "GET",
+        &format!(
+            "/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2F\
+             us-east-1%2Fsagemaker%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=60\
+             &X-Amz-SignedHeaders=host%3BX-Amz-Signature%3D{SIGNATURE}&X-Amz-Signature=00"
+        ),
+    )
+    .header("host", "example.amazonaws.com");
+    let err = message(parse(&presigned.parts()));
+    assert!(!err.contains(SIGNATURE), "{err}");
+}
+
 #[test]
 fn refuses_a_malformed_credential() {
     let header = format!(
