@@ -28,6 +28,7 @@
 #![deny(missing_docs)]
 
 mod cursor;
+mod dump;
 mod errors;
 mod migrations;
 mod read;
@@ -43,7 +44,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use sagetag_store::{Counts, Error, ListQuery, NewResource, Page, Resource, Scope, Step, Store};
-use sagetag_store::{Tag, TagPage, Update};
+use sagetag_store::{Exported, Tag, TagPage, Update};
+use tokio::sync::mpsc;
 use tokio_postgres::{IsolationLevel, NoTls};
 
 /// How long to wait for a free connection, a new connection, or a check of a
@@ -297,6 +299,19 @@ impl Store for PgStore {
         checked.map_err(|err| match err {
             Error::Unavailable(_) => err,
             other => Error::Unavailable(other.to_string()),
+        })
+    }
+
+    async fn export(&self, sink: mpsc::Sender<Exported>) -> Result<u64, Error> {
+        // Not retried: records already sent cannot be taken back.
+        dump::export(&self.pool, &sink)
+            .await
+            .map_err(errors::Fault::into_error)
+    }
+
+    async fn import(&self, batch: Vec<Exported>) -> Result<(), Error> {
+        retry::transaction!(&self.pool, self.isolation, |tx| async {
+            dump::import(tx, &batch).await
         })
     }
 }

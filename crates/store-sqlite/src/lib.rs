@@ -20,6 +20,7 @@
 
 mod connection;
 mod cursor;
+mod dump;
 mod errors;
 mod migrations;
 mod pool;
@@ -40,8 +41,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use sagetag_store::{
-    Error, ListQuery, NewResource, Page, Resource, Scope, Step, Store, Tag, TagPage, Update,
+    Error, Exported, ListQuery, NewResource, Page, Resource, Scope, Step, Store, Tag, TagPage,
+    Update,
 };
+use tokio::sync::mpsc;
 
 use crate::pool::ReadPool;
 use crate::stats::Counters;
@@ -254,5 +257,22 @@ impl Store for SqliteStore {
 
     async fn counts(&self) -> Result<Option<sagetag_store::Counts>, Error> {
         self.readers.run(|conn| read::counts(conn).map(Some)).await
+    }
+
+    async fn export(&self, sink: mpsc::Sender<Exported>) -> Result<u64, Error> {
+        // A connection of its own: the walk may take minutes, and a pooled
+        // connection held that long would starve the requests.
+        let path = self.path.clone();
+        let walk = tokio::task::spawn_blocking(move || {
+            let mut conn = connection::open_reader(&path)?;
+            dump::export(&mut conn, &sink)
+        });
+        walk.await.map_err(Error::internal)?
+    }
+
+    async fn import(&self, batch: Vec<Exported>) -> Result<(), Error> {
+        self.writer
+            .submit(|reply| Job::Import { batch, reply })
+            .await
     }
 }

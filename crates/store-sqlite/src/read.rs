@@ -8,7 +8,8 @@ use crate::cursor::Cursor;
 use crate::errors;
 
 /// The columns [`resource_row`] reads, in its order.
-const RESOURCE_COLUMNS: &str = "id, name_key, account, region, kind, name, arn, status, \
+pub(crate) const RESOURCE_COLUMNS: &str =
+    "id, name_key, account, region, kind, name, arn, status, \
                                 document, created_at, modified_at, parent";
 
 /// A resource with the row id and name key that listing cursors need.
@@ -21,7 +22,7 @@ pub(crate) struct Listed {
     pub(crate) resource: Resource,
 }
 
-fn resource_row(row: &Row<'_>) -> rusqlite::Result<Listed> {
+pub(crate) fn resource_row(row: &Row<'_>) -> rusqlite::Result<Listed> {
     let document: String = row.get(8)?;
     let document = serde_json::from_str(&document)
         .map_err(|err| rusqlite::Error::FromSqlConversionFailure(8, Type::Text, Box::new(err)))?;

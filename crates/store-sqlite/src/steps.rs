@@ -43,6 +43,26 @@ pub(crate) fn add(conn: &Connection, id: i64, steps: &[NewStep]) -> Result<(), E
     Ok(())
 }
 
+/// The steps of resource `id`, in creation order.
+///
+/// # Errors
+/// Only SQLite failures.
+pub(crate) fn of(conn: &Connection, id: i64) -> Result<Vec<NewStep>, Error> {
+    let mut stmt = conn
+        .prepare_cached("SELECT due_at, action FROM steps WHERE resource_id = ?1 ORDER BY id")
+        .map_err(errors::sqlite)?;
+    let rows = stmt
+        .query_map([id], |row| {
+            Ok(NewStep {
+                due_at: row.get(0)?,
+                action: row.get(1)?,
+            })
+        })
+        .map_err(errors::sqlite)?;
+    rows.collect::<rusqlite::Result<Vec<NewStep>>>()
+        .map_err(errors::sqlite)
+}
+
 /// Removes step `step` of resource `id`.
 ///
 /// # Errors

@@ -44,25 +44,51 @@ pub(crate) fn create_with(
 /// Inserts one resource, its tags (`inherited` first, then its own, a repeated
 /// key overwriting in place) and its schedule; ignores its `children`.
 fn insert_one(conn: &Connection, new: NewResource, inherited: &[Tag]) -> Result<Resource, Error> {
+    insert_row(conn, &new, inherited, new.created_at)?;
+    Ok(Resource {
+        scope: new.scope,
+        kind: new.kind,
+        name: new.name,
+        arn: new.arn,
+        status: new.status,
+        document: new.document,
+        created_at: new.created_at,
+        modified_at: new.created_at,
+        parent: new.parent,
+    })
+}
+
+/// [`insert_one`] with the modification time to record, without building the
+/// record: returns the new row id. The import uses it too.
+///
+/// # Errors
+/// As [`create`], for this resource alone.
+pub(crate) fn insert_row(
+    conn: &Connection,
+    new: &NewResource,
+    inherited: &[Tag],
+    modified_at: f64,
+) -> Result<i64, Error> {
     let document = serde_json::to_string(&new.document).map_err(Error::internal)?;
     let mut insert = conn
         .prepare_cached(
             "INSERT INTO resources (account, region, kind, name, name_key, arn, status, \
              document, created_at, modified_at, parent) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )
         .map_err(errors::sqlite)?;
     let inserted = insert.insert(params![
-        new.scope.account,
-        new.scope.region,
-        new.kind,
-        new.name,
+        &new.scope.account,
+        &new.scope.region,
+        &new.kind,
+        &new.name,
         crate::name_key(&new.name),
-        new.arn,
-        new.status,
+        &new.arn,
+        &new.status,
         document,
         new.created_at,
-        new.parent,
+        modified_at,
+        &new.parent,
     ]);
     let id = match inserted {
         Ok(id) => id,
@@ -77,17 +103,7 @@ fn insert_one(conn: &Connection, new: NewResource, inherited: &[Tag]) -> Result<
         put_tags(conn, id, &tags, MAX_TAGS_PER_RESOURCE)?;
     }
     steps::add(conn, id, &new.schedule)?;
-    Ok(Resource {
-        scope: new.scope,
-        kind: new.kind,
-        name: new.name,
-        arn: new.arn,
-        status: new.status,
-        document: new.document,
-        created_at: new.created_at,
-        modified_at: new.created_at,
-        parent: new.parent,
-    })
+    Ok(id)
 }
 
 /// Deletes a resource; its tags and steps go with it (`ON DELETE CASCADE`).

@@ -17,12 +17,12 @@ use std::thread::JoinHandle;
 use std::time::Instant;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
-use sagetag_store::{Error, NewResource, Resource, Scope, Tag, Update};
+use sagetag_store::{Error, Exported, NewResource, Resource, Scope, Tag, Update};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::errors;
 use crate::stats::{Counters, BATCH_SIZE_BOUNDS};
-use crate::{update, write};
+use crate::{dump, update, write};
 
 /// The most jobs one transaction carries, so a flood of writers cannot make one
 /// transaction (and the latency of its first job) grow without bound.
@@ -70,6 +70,11 @@ pub(crate) enum Job {
         account: String,
         arn: String,
         keys: Vec<String>,
+        reply: Reply<()>,
+    },
+    /// [`dump::import`].
+    Import {
+        batch: Vec<Exported>,
         reply: Reply<()>,
     },
     /// [`write::reset`].
@@ -235,6 +240,7 @@ fn execute(tx: &mut Transaction<'_>, job: Job) -> (Answer, Option<rusqlite::Erro
             reply,
             in_savepoint(tx, |c| write::delete_tags(c, &account, &arn, &keys)),
         ),
+        Job::Import { batch, reply } => unit(reply, in_savepoint(tx, |c| dump::import(c, batch))),
         Job::Reset { reply } => unit(reply, in_savepoint(tx, write::reset)),
         Job::Ping { reply } => (Answer::Unit(reply, Ok(())), None),
     }
@@ -313,6 +319,7 @@ impl Job {
             Job::Delete { reply, .. }
             | Job::AddTags { reply, .. }
             | Job::DeleteTags { reply, .. }
+            | Job::Import { reply, .. }
             | Job::Reset { reply }
             | Job::Ping { reply } => {
                 let _ = reply.send(Err(err));

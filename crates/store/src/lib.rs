@@ -19,11 +19,12 @@ pub mod testsuite;
 
 pub use error::Error;
 pub use types::{
-    ChildrenUpdate, Counts, ListQuery, NewResource, NewStep, Page, Resource, Scope, SortKey, Step,
-    Tag, TagPage, Update, MAX_TAGS_PER_RESOURCE,
+    ChildrenUpdate, Counts, Exported, ListQuery, NewResource, NewStep, Page, Resource, Scope,
+    SortKey, Step, Tag, TagPage, Update, MAX_TAGS_PER_RESOURCE,
 };
 
 use async_trait::async_trait;
+use tokio::sync::mpsc;
 
 /// A durable home for resources, their tags and their pending lifecycle steps.
 ///
@@ -163,4 +164,27 @@ pub trait Store: Send + Sync + 'static {
     async fn counts(&self) -> Result<Option<Counts>, Error> {
         Ok(None)
     }
+
+    /// Sends every resource of every account into `sink` with its tags and
+    /// pending steps, in creation order, and returns how many it sent.
+    ///
+    /// The export is one consistent snapshot: a write that commits while it
+    /// runs is in it whole or not at all, and writers are not blocked. It
+    /// streams: the backend reads ahead only as far as `sink` has room. When
+    /// the receiver goes away the export stops early, without error.
+    ///
+    /// # Errors
+    /// Only backend failures.
+    async fn export(&self, sink: mpsc::Sender<Exported>) -> Result<u64, Error>;
+
+    /// Creates `batch` exactly as given, in order, in one atomic step: status,
+    /// document, times and parent as recorded, tags in their order, steps as
+    /// pending steps. This loads an export into an empty store; unlike
+    /// [`Store::create_resource`] it keeps `modified_at`.
+    ///
+    /// # Errors
+    /// [`Error::AlreadyExists`] when a name or ARN is taken (in the store or
+    /// twice in `batch`); [`Error::TagLimitExceeded`] when a resource has more
+    /// than [`MAX_TAGS_PER_RESOURCE`] tags. Nothing of the batch is kept then.
+    async fn import(&self, batch: Vec<Exported>) -> Result<(), Error>;
 }

@@ -252,3 +252,16 @@ pub struct Counts {
     /// Tags on all resources together.
     pub tags: u64,
 }
+
+/// A resource as a backup holds it: the record with its tags, in order, and
+/// the lifecycle steps it still has to run. [`crate::Store::export`] sends
+/// these and [`crate::Store::import`] takes them back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exported {
+    /// The resource, with its times, status and parent as stored.
+    pub resource: Resource,
+    /// Its tags in insertion order (positions are not kept, only the order).
+    pub tags: Vec<Tag>,
+    /// Its pending steps, in creation order.
+    pub steps: Vec<NewStep>,
+}

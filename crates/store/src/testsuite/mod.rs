@@ -18,10 +18,12 @@
 //! [`tags`] (add, list, delete), [`listing`] (filters, order, paging),
 //! [`concurrency`] (races that the backend must serialize), [`lifecycle`]
 //! (schedules, due steps, updates) and [`children`] (resources launched by
-//! another: children updates, spawning, listing by parent).
+//! another: children updates, spawning, listing by parent) and [`dump`]
+//! (export and import).
 
 pub mod children;
 pub mod concurrency;
+pub mod dump;
 pub mod lifecycle;
 pub mod listing;
 pub mod resources;
@@ -29,6 +31,7 @@ pub mod tags;
 
 pub use children::*;
 pub use concurrency::*;
+pub use dump::*;
 pub use lifecycle::*;
 pub use listing::*;
 pub use resources::*;
@@ -99,6 +102,12 @@ macro_rules! store_conformance_tests {
             get_resource_by_arn_is_exact_and_account_scoped,
             list_resources_by_parent_and_modified_time,
             delete_and_reset_remove_steps,
+            export_of_an_empty_store_is_empty,
+            export_holds_every_resource_tag_and_step,
+            import_of_an_export_gives_the_same_store,
+            import_refuses_a_bad_batch_whole,
+            export_is_one_snapshot,
+            export_stops_when_the_receiver_goes,
         );
     };
 }
