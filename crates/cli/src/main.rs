@@ -1,7 +1,9 @@
 //! The `sagetag` binary: parses flags, validates them into a server
 //! configuration, and runs the server until SIGINT or SIGTERM.
 
+mod dump;
 mod serve;
+mod store_args;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -28,6 +30,20 @@ enum Command {
     // Boxed: its flags make it far larger than the other variant
     // (clippy::large_enum_variant).
     Serve(Box<serve::ServeArgs>),
+    /// Write every account's resources, tags and pending lifecycle steps to a
+    /// file (JSON Lines, documented in the README), from a running or stopped
+    /// store: a backup, or the first half of a move between backends.
+    ///
+    /// The export is one consistent snapshot and does not block the server.
+    /// Progress shows on a terminal; otherwise the command prints nothing
+    /// unless it fails.
+    Export(dump::export::ExportArgs),
+    /// Load a file written by `sagetag export` into an empty store, SQLite
+    /// (--data-dir) or PostgreSQL (--database-url).
+    ///
+    /// The whole file is checked before the store is touched; a damaged or
+    /// incomplete file changes nothing. Progress shows on a terminal.
+    Import(dump::import::ImportArgs),
     /// Print a shell completion script on stdout.
     ///
     /// For example:
@@ -44,6 +60,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve::run(*args),
+        Command::Export(args) => dump::export::run(args),
+        Command::Import(args) => dump::import::run(args),
         Command::Completions { shell } => completions(shell),
     };
     match result {

@@ -12,10 +12,12 @@ use tracing_subscriber::EnvFilter;
 
 use sagetag_ops::SystemClock;
 use sagetag_server::config::{
-    is_account_id, is_region_name, AuthMode, Config, ConfigError, Credentials, StoreConfig,
+    is_account_id, is_region_name, AuthMode, Config, ConfigError, Credentials,
 };
 use sagetag_server::throttle::RateLimit;
 use sagetag_server::Server;
+
+use crate::store_args::StoreArgs;
 
 /// Flags of `sagetag serve`. Every flag has an environment fallback.
 #[derive(Debug, Args)]
@@ -25,31 +27,8 @@ pub struct ServeArgs {
     #[arg(long, env = "SAGETAG_LISTEN", default_value = "127.0.0.1:4570")]
     listen: SocketAddr,
 
-    /// Directory of the embedded SQLite store (created if missing). One server
-    /// only; use --database-url to run several.
-    #[arg(long, env = "SAGETAG_DATA_DIR", default_value = "./sagetag-data")]
-    data_dir: PathBuf,
-
-    /// PostgreSQL database to keep state in instead of --data-dir, shared by
-    /// any number of servers: `postgres://user:password@host:5432/database`.
-    /// The schema is created or migrated at start-up.
-    #[arg(
-        long,
-        env = "SAGETAG_DATABASE_URL",
-        conflicts_with = "data_dir",
-        hide_env_values = true
-    )]
-    database_url: Option<String>,
-
-    /// Connections to the database each server keeps open at most (with
-    /// --database-url).
-    #[arg(
-        long,
-        env = "SAGETAG_DATABASE_POOL_SIZE",
-        default_value_t = 16,
-        requires = "database_url"
-    )]
-    database_pool_size: usize,
+    #[command(flatten)]
+    store: StoreArgs,
 
     /// TOML file of `[[credentials]]` tables (`access_key_id`, `secret_access_key`,
     /// `account_id`, optional `session_token` and `session_token_expires`). With it
@@ -197,22 +176,7 @@ fn validate(args: ServeArgs) -> Result<Config, ConfigError> {
         ));
     }
     let rate_limit = rate_limit(args.rate_limit, args.rate_burst)?;
-    let store = match args.database_url {
-        Some(url) => {
-            if args.database_pool_size == 0 {
-                return Err(ConfigError::InvalidLimit(
-                    "--database-pool-size must be at least 1".to_owned(),
-                ));
-            }
-            StoreConfig::Postgres {
-                url,
-                pool_size: args.database_pool_size,
-            }
-        }
-        None => StoreConfig::Sqlite {
-            data_dir: args.data_dir,
-        },
-    };
+    let store = args.store.config()?;
     Ok(Config {
         listen: args.listen,
         store,

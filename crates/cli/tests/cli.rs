@@ -61,7 +61,14 @@ fn version_names_the_package_version() {
 #[test]
 fn top_level_help_lists_the_subcommands() {
     let help = stdout_of(&["--help"]);
-    for word in ["serve", "completions", "--version", "--help"] {
+    for word in [
+        "serve",
+        "export",
+        "import",
+        "completions",
+        "--version",
+        "--help",
+    ] {
         assert!(help.contains(word), "{word} missing from:\n{help}");
     }
 }
@@ -124,8 +131,12 @@ fn serve_help_names_every_flag_with_its_env_var_and_default() {
     let log_format = entries.iter().find(|e| e.flag == "--log-format").unwrap();
     assert!(log_format.text.contains("json") && log_format.text.contains("pretty"));
 
-    // Every flag, those added later included, explains itself and has an
-    // environment fallback.
+    every_flag_explains_itself(&entries);
+}
+
+/// Every flag, those added later included, explains itself and has an
+/// environment fallback.
+fn every_flag_explains_itself(entries: &[Entry]) {
     for entry in entries.iter().filter(|e| e.flag != "--help") {
         let description = entry.text.lines().next().unwrap_or_default();
         assert!(
@@ -139,6 +150,25 @@ fn serve_help_names_every_flag_with_its_env_var_and_default() {
             entry.flag
         );
     }
+}
+
+#[test]
+fn export_and_import_help_name_every_flag_with_its_env_var() {
+    for command in ["export", "import"] {
+        let help = stdout_of(&[command, "--help"]);
+        let entries = entries(&help);
+        for flag in ["--data-dir", "--database-url", "--database-pool-size"] {
+            assert!(
+                entries.iter().any(|e| e.flag == flag),
+                "{command}: {flag} missing from:\n{help}"
+            );
+        }
+        every_flag_explains_itself(&entries);
+    }
+    let export = stdout_of(&["export", "--help"]);
+    assert!(export.contains("--out <FILE>") && export.contains("[env: SAGETAG_EXPORT_OUT=]"));
+    let import = stdout_of(&["import", "--help"]);
+    assert!(import.contains("<FILE>") && import.contains("[env: SAGETAG_IMPORT_FILE=]"));
 }
 
 #[test]

@@ -37,6 +37,47 @@ use crate::throttle::RateLimiter;
 /// How long in-flight requests may take to finish after shutdown is asked for.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Opens the store named by `config`, as [`Server::open`] does, for tools
+/// that use it without serving (export, import).
+///
+/// # Errors
+/// As [`Server::open`].
+pub async fn open_store(config: &StoreConfig) -> Result<Arc<dyn Store>, StartError> {
+    Ok(match connect(config).await? {
+        Opened::Sqlite(store) => store,
+        Opened::Postgres(store) => Arc::new(store),
+    })
+}
+
+/// A store just opened, still of its own type: the metrics watch the SQLite
+/// writer's counters.
+enum Opened {
+    Sqlite(Arc<SqliteStore>),
+    Postgres(PgStore),
+}
+
+async fn connect(config: &StoreConfig) -> Result<Opened, StartError> {
+    match config {
+        StoreConfig::Sqlite { data_dir } => {
+            let store = SqliteStore::open(data_dir).map_err(|source| StartError::Store {
+                dir: data_dir.clone(),
+                source,
+            })?;
+            Ok(Opened::Sqlite(Arc::new(store)))
+        }
+        StoreConfig::Postgres { url, pool_size } => {
+            let options = PgOptions {
+                pool_size: *pool_size,
+                ..PgOptions::default()
+            };
+            let store = PgStore::connect(url, &options)
+                .await
+                .map_err(|source| StartError::Database { source })?;
+            Ok(Opened::Postgres(store))
+        }
+    }
+}
+
 /// A configured server, its store open, not yet serving.
 pub struct Server {
     state: Arc<State>,
@@ -71,28 +112,15 @@ impl Server {
     /// [`StartError::Store`] when the data directory cannot be used;
     /// [`StartError::Database`] when the database cannot be reached or used.
     pub async fn open(config: Config, clock: Arc<dyn Clock>) -> Result<Server, StartError> {
-        let (url, pool_size) = match &config.store {
-            StoreConfig::Sqlite { data_dir } => {
-                let store = SqliteStore::open(data_dir).map_err(|source| StartError::Store {
-                    dir: data_dir.clone(),
-                    source,
-                })?;
-                let store = Arc::new(store);
+        match connect(&config.store).await? {
+            Opened::Sqlite(store) => {
                 let server =
                     Server::with_store(config, Arc::clone(&store) as Arc<dyn Store>, clock);
                 server.state.metrics.watch_sqlite(store);
-                return Ok(server);
+                Ok(server)
             }
-            StoreConfig::Postgres { url, pool_size } => (url.clone(), *pool_size),
-        };
-        let options = PgOptions {
-            pool_size,
-            ..PgOptions::default()
-        };
-        let store = PgStore::connect(&url, &options)
-            .await
-            .map_err(|source| StartError::Database { source })?;
-        Ok(Server::with_store(config, Arc::new(store), clock))
+            Opened::Postgres(store) => Ok(Server::with_store(config, Arc::new(store), clock)),
+        }
     }
 
     /// Prepares to serve over an already open store.
