@@ -157,13 +157,21 @@ def test_listing_for_a_missing_tuning_job(sm):
 
 def watch(client, tuning, until_status, timeout):
     """Polls the tuning job and its training jobs until the tuning job is in
-    `until_status`; returns every (tuning status, child statuses) seen."""
+    `until_status`; returns every (tuning status, child statuses) seen.
+
+    The tuning job is read before and after its children, and a probe counts
+    only when both reads agree: the two calls are not one snapshot, and a
+    child finishing between them would otherwise pair a running tuning job
+    with children that are all done."""
     seen = []
 
     def probe():
-        status = TUNING_JOB.status(client, tuning)
-        seen.append((status, [s["TrainingJobStatus"] for s in children(client, tuning)]))
-        return status
+        before = TUNING_JOB.status(client, tuning)
+        statuses = [s["TrainingJobStatus"] for s in children(client, tuning)]
+        after = TUNING_JOB.status(client, tuning)
+        if before == after:
+            seen.append((after, statuses))
+        return after
 
     poll(probe, lambda s: s == until_status, timeout, every=0.1)
     return seen
