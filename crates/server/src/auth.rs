@@ -3,13 +3,16 @@
 //! The SigV4 library is pure; this module brings the clock, the credentials file
 //! and the region rule (`sagemaker-tagging.md` §1, §6).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 
 use sagetag_ops::Caller;
-use sagetag_sigv4::{self as sigv4, Authorization, RequestParts};
+use sagetag_sigv4::{self as sigv4, Authorization, RequestParts, ScopedSigningKey};
 
-use crate::config::{is_region_name, AuthMode, Credentials};
+use crate::config::{is_region_name, AuthMode, Credential, Credentials};
 
 /// The signing name of SageMaker (`sagemaker-tagging.md` §1).
 const SERVICE: &str = "sagemaker";
@@ -39,12 +42,21 @@ pub enum AuthError {
 pub struct Authenticator {
     mode: AuthMode,
     regions: Option<Vec<String>>,
+    /// The last signing key derived for each configured access key. A key's
+    /// requests share one scope for a whole day, so this saves the four HMACs
+    /// of the derivation on nearly every request. It holds one entry per
+    /// configured key at most: only known keys reach it.
+    signing_keys: Mutex<HashMap<String, Arc<ScopedSigningKey>>>,
 }
 
 impl Authenticator {
     /// An authenticator for `mode`, serving `regions` (any well-formed one if `None`).
     pub fn new(mode: AuthMode, regions: Option<Vec<String>>) -> Self {
-        Authenticator { mode, regions }
+        Authenticator {
+            mode,
+            regions,
+            signing_keys: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Reads the claimed signature, before the body arrives: a request with no or a
@@ -86,7 +98,7 @@ impl Authenticator {
         let account = match &self.mode {
             AuthMode::Development { default_account } => default_account.clone(),
             AuthMode::Verified(credentials) => {
-                verify(credentials, request, auth, payload_sha256_hex, now)?
+                self.verify(credentials, request, auth, payload_sha256_hex, now)?
             }
         };
         Ok(Caller {
@@ -101,15 +113,54 @@ impl Authenticator {
             None => is_region_name(region),
         }
     }
+
+    fn verify(
+        &self,
+        credentials: &Credentials,
+        request: &RequestParts,
+        auth: &Authorization,
+        payload_sha256_hex: &str,
+        now: OffsetDateTime,
+    ) -> Result<String, AuthError> {
+        let credential = check_key(credentials, auth, now)?;
+        let key = self.signing_key(&auth.access_key_id, &credential.secret, auth);
+        sigv4::verify_with_key(request, auth, payload_sha256_hex, &key)?;
+        Ok(credential.account_id.clone())
+    }
+
+    /// The signing key of `secret` for the scope `auth` names: the kept one
+    /// when it is for that scope, else a new one, kept in its place.
+    fn signing_key(
+        &self,
+        access_key_id: &str,
+        secret: &sigv4::SecretKey,
+        auth: &Authorization,
+    ) -> Arc<ScopedSigningKey> {
+        let (date, region, service) = (&auth.date, &auth.region, &auth.service);
+        // A panic cannot leave the map half-changed (one get or insert under
+        // the lock), so a poisoned lock is taken over as it is.
+        let mut keys = self
+            .signing_keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match keys.get(access_key_id) {
+            Some(key) if key.is_for(date, region, service) => Arc::clone(key),
+            _ => {
+                let key = Arc::new(ScopedSigningKey::derive(secret, date, region, service));
+                keys.insert(access_key_id.to_owned(), Arc::clone(&key));
+                key
+            }
+        }
+    }
 }
 
-fn verify(
-    credentials: &Credentials,
-    request: &RequestParts,
+/// The credential of the access key `auth` names, once its session token (if
+/// any) is the right one and still valid.
+fn check_key<'c>(
+    credentials: &'c Credentials,
     auth: &Authorization,
-    payload_sha256_hex: &str,
     now: OffsetDateTime,
-) -> Result<String, AuthError> {
+) -> Result<&'c Credential, AuthError> {
     let credential = credentials
         .get(&auth.access_key_id)
         .ok_or(AuthError::UnrecognizedClient)?;
@@ -130,8 +181,7 @@ fn verify(
         _ => return Err(AuthError::UnrecognizedClient),
     }
 
-    sigv4::verify(request, auth, payload_sha256_hex, &credential.secret)?;
-    Ok(credential.account_id.clone())
+    Ok(credential)
 }
 
 #[cfg(test)]

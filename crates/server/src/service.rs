@@ -13,7 +13,7 @@ use hyper::body::Incoming;
 use time::OffsetDateTime;
 use tracing::{field, info, info_span, Instrument, Span};
 
-use sagetag_ops::{Ctx, Error as OpsError};
+use sagetag_ops::{Caller, Ctx, Error as OpsError, Operation};
 use sagetag_sigv4::{self as sigv4, RequestParts};
 
 use crate::auth::Authenticator;
@@ -116,22 +116,47 @@ async fn api(state: &State, request: Request<Incoming>) -> Result<HttpResponse, 
     let caller = state
         .auth
         .authenticate(&request, &claimed, &payload_hash, now)?;
-    Span::current().record("account", caller.account.as_str());
-    Span::current().record("region", caller.region.as_str());
+    let operation = wire::operation(&parts.headers);
+    record_caller(&caller, operation.as_ref().ok().copied());
     // Throttled once the account is known, before anything runs.
     if let Some(limiter) = &state.limiter {
         limiter.check(&caller.account)?;
     }
 
-    let operation = wire::operation(&parts.headers)?;
-    Span::current().record("operation", operation.name());
+    let operation = operation?;
     let input = wire::read_json(&body)?;
 
     let output = operation
         .execute(&state.ctx, &caller, input)
         .await
         .map_err(report)?;
-    Ok(wire::json_response(StatusCode::OK, &output))
+    Ok(wire::json_bytes_response(StatusCode::OK, output))
+}
+
+/// Records the caller's account and region, and the operation when the
+/// request names one we know, on the request span in one call. The JSON log
+/// format keeps a span's fields as text and parses and rewrites all of them on
+/// every record, so one record of three fields costs a third of three records.
+fn record_caller(caller: &Caller, operation: Option<Operation>) {
+    let span = Span::current();
+    let Some(fields) = span.metadata().map(|meta| meta.fields()) else {
+        return;
+    };
+    let (Some(account), Some(region), Some(op)) = (
+        fields.field("account"),
+        fields.field("region"),
+        fields.field("operation"),
+    ) else {
+        return;
+    };
+    let (account_id, region_name) = (caller.account.as_str(), caller.region.as_str());
+    let name = operation.map(Operation::name);
+    let values = [
+        (&account, Some(&account_id as &dyn field::Value)),
+        (&region, Some(&region_name as &dyn field::Value)),
+        (&op, name.as_ref().map(|name| name as &dyn field::Value)),
+    ];
+    span.record_all(&fields.value_set(&values));
 }
 
 /// The operation a request counts under in the metrics: the one its

@@ -58,7 +58,8 @@ impl World {
 
     async fn call(&self, operation: &str, input: Value) -> Result<Value, sagetag_ops::Error> {
         let op = Operation::from_name(operation).expect("known operation");
-        op.execute(&self.ctx, &self.caller, input).await
+        let body = op.execute(&self.ctx, &self.caller, input).await?;
+        Ok(serde_json::from_slice(&body).expect("the output is JSON"))
     }
 
     async fn ok(&self, operation: &str, input: Value) -> Value {

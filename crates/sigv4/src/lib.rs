@@ -15,7 +15,8 @@
 //! 3. [`check_clock`] checks the request time against the server clock;
 //! 4. the server looks the access key (and session token) up itself;
 //! 5. [`verify`] recomputes the signature with the secret key and compares it in
-//!    constant time.
+//!    constant time ([`verify_with_key`] with a [`ScopedSigningKey`] the server
+//!    kept from an earlier request of the same key and scope).
 //!
 //! Every failure is an [`Error`] whose `Display` is AWS's message and whose
 //! [`Error::code`] is AWS's `__type` (`sagemaker-tagging.md` §6). No message
@@ -55,7 +56,8 @@ pub use credential_scope::check_scope;
 pub use error::Error;
 pub use presigned::{presign, MAX_EXPIRES_SECS};
 pub use secret::SecretKey;
-pub use signature::{sign, sign_with, verify, SigningParams};
+pub use signature::{sign, sign_with, verify, verify_with_key, SigningParams};
+pub use signing_key::ScopedSigningKey;
 pub use string_to_sign::string_to_sign;
 
 /// The one signing algorithm SigV4 defines, and the only one accepted.

@@ -12,7 +12,7 @@ use crate::canonical_request::{assemble, canonical_query, canonical_uri, Canonic
 use crate::credential_scope::scope;
 use crate::error::Error;
 use crate::secret::SecretKey;
-use crate::signing_key::SigningKey;
+use crate::signing_key::{ScopedSigningKey, SigningKey};
 use crate::string_to_sign::{build, string_to_sign};
 use crate::{RequestParts, ALGORITHM};
 
@@ -36,10 +36,28 @@ pub fn verify(
     payload_sha256_hex: &str,
     secret: &SecretKey,
 ) -> Result<(), Error> {
+    let key = ScopedSigningKey::derive(secret, &auth.date, &auth.region, &auth.service);
+    verify_with_key(req, auth, payload_sha256_hex, &key)
+}
+
+/// [`verify`] with a signing key derived earlier (and kept by the caller) for
+/// the scope `auth` names. A key of any other scope never verifies: the
+/// answer is then [`Error::SignatureDoesNotMatch`], as with a wrong secret.
+///
+/// # Errors
+/// As [`verify`].
+pub fn verify_with_key(
+    req: &RequestParts<'_>,
+    auth: &Authorization,
+    payload_sha256_hex: &str,
+    key: &ScopedSigningKey,
+) -> Result<(), Error> {
     check_signed_headers(&auth.signed_headers, req.headers)?;
+    if !key.is_for(&auth.date, &auth.region, &auth.service) {
+        return Err(Error::SignatureDoesNotMatch);
+    }
     let sts = string_to_sign(req, auth, payload_sha256_hex);
-    let key = SigningKey::derive(secret, &auth.date, &auth.region, &auth.service);
-    let expected = key.sign(&sts);
+    let expected = key.key.sign(&sts);
     if expected.as_bytes().ct_eq(auth.signature.as_bytes()).into() {
         Ok(())
     } else {

@@ -41,6 +41,45 @@ impl SigningKey {
     }
 }
 
+/// A signing key with the scope it was derived for, so that a server can keep
+/// it and verify every request of one access key, day, region and service
+/// without deriving it again (four HMACs per request otherwise).
+///
+/// `Debug` shows the scope, never the key; the key is zeroed on drop.
+pub struct ScopedSigningKey {
+    date: String,
+    region: String,
+    service: String,
+    pub(crate) key: SigningKey,
+}
+
+impl ScopedSigningKey {
+    /// Derives the key of `secret` for `date/region/service/aws4_request`.
+    pub fn derive(secret: &SecretKey, date: &str, region: &str, service: &str) -> Self {
+        ScopedSigningKey {
+            date: date.to_owned(),
+            region: region.to_owned(),
+            service: service.to_owned(),
+            key: SigningKey::derive(secret, date, region, service),
+        }
+    }
+
+    /// Whether this key was derived for exactly this scope.
+    pub fn is_for(&self, date: &str, region: &str, service: &str) -> bool {
+        self.date == date && self.region == region && self.service == service
+    }
+}
+
+impl std::fmt::Debug for ScopedSigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScopedSigningKey")
+            .field("date", &self.date)
+            .field("region", &self.region)
+            .field("service", &self.service)
+            .finish_non_exhaustive()
+    }
+}
+
 fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     let Ok(mut mac) = HmacSha256::new_from_slice(key) else {
         // HMAC takes a key of any length (RFC 2104 §2): this branch cannot run.
@@ -53,6 +92,20 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scoped_key_is_the_same_key_and_never_shows_it() {
+        let secret = SecretKey::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_owned());
+        let scoped = ScopedSigningKey::derive(&secret, "20120215", "us-east-1", "iam");
+        let plain = SigningKey::derive(&secret, "20120215", "us-east-1", "iam");
+        assert_eq!(*scoped.key.0, *plain.0);
+        assert!(scoped.is_for("20120215", "us-east-1", "iam"));
+        assert!(!scoped.is_for("20120216", "us-east-1", "iam"));
+        assert!(!scoped.is_for("20120215", "us-west-2", "iam"));
+        assert!(!scoped.is_for("20120215", "us-east-1", "sagemaker"));
+        let shown = format!("{scoped:?}");
+        assert!(!shown.contains(&hex::encode(*plain.0)), "{shown}");
+    }
 
     /// The worked example of AWS's "derive a signing key" page
     /// (secret `wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY`, 20120215, us-east-1, iam).

@@ -139,7 +139,7 @@ impl Store for SqliteStore {
     ) -> Result<Option<Resource>, Error> {
         let (scope, kind, key) = (scope.clone(), kind.to_owned(), name_key(name));
         self.readers
-            .run(move |conn| read::get_resource(conn, &scope, &kind, &key))
+            .run_inline(move |conn| read::get_resource(conn, &scope, &kind, &key))
             .await
     }
 
@@ -150,7 +150,7 @@ impl Store for SqliteStore {
     ) -> Result<Option<Resource>, Error> {
         let (account, arn) = (account.to_owned(), arn.to_owned());
         self.readers
-            .run(move |conn| read::get_resource_by_arn(conn, &account, &arn))
+            .run_inline(move |conn| read::get_resource_by_arn(conn, &account, &arn))
             .await
     }
 
@@ -223,7 +223,7 @@ impl Store for SqliteStore {
     ) -> Result<TagPage, Error> {
         let (account, arn) = (account.to_owned(), arn.to_owned());
         self.readers
-            .run(move |conn| read::list_tags(conn, &account, &arn, after, limit))
+            .run_inline(move |conn| read::list_tags(conn, &account, &arn, after, limit))
             .await
     }
 

@@ -143,3 +143,16 @@ fn step_queries_use_indexes() {
     let cancel = plan(&conn, steps::CANCEL_SQL, vec![Value::Integer(1)]);
     assert_searches(&cancel, "steps", "steps_by_resource");
 }
+
+#[test]
+fn list_tags_reads_the_primary_key_not_tags_by_seq() {
+    let conn = schema();
+    let arn = Value::Text("arn:aws:sagemaker:us-east-1:111122223333:model/m".into());
+    let args = vec![arn, Value::Text("111122223333".into()), Value::Integer(3)];
+
+    let plan = plan(&conn, read::LIST_TAGS_SQL, args);
+    assert_searches(&plan, "r", "sqlite_autoindex_resources_1");
+    let by_key = |l: &String| l.starts_with("SEARCH t USING PRIMARY KEY (resource_id=?)");
+    assert!(plan.iter().any(by_key), "{plan:?}");
+    assert!(!plan.iter().any(|l| l.contains("tags_by_seq")), "{plan:?}");
+}

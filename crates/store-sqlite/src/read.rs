@@ -286,52 +286,65 @@ fn cursor_after(last: &Listed, query: &ListQuery) -> Cursor {
     }
 }
 
+/// The tags of the resource with ARN `?1` in account `?2`, in key order; a
+/// resource without tags gives one row of NULLs, and a missing resource none.
+///
+/// It reads the tags through the primary key `(resource_id, key)`, whose rows
+/// carry `value` and `seq`, and not through `tags_by_seq`: that index lacks
+/// `value`, so each tag would cost one more descent of the primary key, which
+/// at a million resources (35 page reads per ListTags) no page cache holds.
+/// The unary `+` keeps the planner from picking `tags_by_seq` for the seq
+/// condition; the at most 50 rows are put in order in memory.
+pub(crate) const LIST_TAGS_SQL: &str = "SELECT t.key, t.value, t.seq FROM resources AS r \
+     LEFT JOIN tags AS t ON t.resource_id = r.id AND +t.seq > ?3 \
+     WHERE r.arn = ?1 AND r.account = ?2";
+
 /// Up to `limit` tags after position `after`, in insertion order.
 ///
-/// The resource lookup and the tag read share one read transaction, so the
-/// page is a snapshot even while the writer commits.
+/// The resource lookup and the tag read are one statement, so the page is one
+/// snapshot even while the writer commits, without the cost of a `BEGIN`.
 ///
 /// # Errors
 /// [`Error::NotFound`] when no resource has this ARN in `account`.
 pub(crate) fn list_tags(
-    conn: &mut Connection,
+    conn: &Connection,
     account: &str,
     arn: &str,
     after: Option<i64>,
     limit: usize,
 ) -> Result<TagPage, Error> {
-    let tx = conn.transaction().map_err(errors::sqlite)?;
-    let id = resource_id(&tx, account, arn)?.ok_or(Error::NotFound)?;
+    let mut stmt = conn.prepare_cached(LIST_TAGS_SQL).map_err(errors::sqlite)?;
+    let mut rows = stmt
+        .query(params![arn, account, after.unwrap_or(i64::MIN)])
+        .map_err(errors::sqlite)?;
+    let mut found = false;
+    let mut tags = Vec::new();
+    while let Some(row) = rows.next().map_err(errors::sqlite)? {
+        found = true;
+        // The row of NULLs of a resource with no (more) tags.
+        let Some(seq) = row.get::<_, Option<i64>>(2).map_err(errors::sqlite)? else {
+            continue;
+        };
+        let tag = Tag {
+            key: row.get(0).map_err(errors::sqlite)?,
+            value: row.get(1).map_err(errors::sqlite)?,
+        };
+        tags.push((seq, tag));
+    }
+    if !found {
+        return Err(Error::NotFound);
+    }
 
+    tags.sort_unstable_by_key(|(seq, _)| *seq);
     let limit = limit.max(1);
-    let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
-    let mut stmt = tx
-        .prepare_cached(
-            "SELECT key, value, seq FROM tags \
-             WHERE resource_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-        )
-        .map_err(errors::sqlite)?;
-    let rows = stmt
-        .query_map(params![id, after.unwrap_or(i64::MIN), fetch], |row| {
-            let tag = Tag {
-                key: row.get(0)?,
-                value: row.get(1)?,
-            };
-            Ok((tag, row.get::<_, i64>(2)?))
-        })
-        .map_err(errors::sqlite)?;
-    let mut tags = rows
-        .collect::<rusqlite::Result<Vec<(Tag, i64)>>>()
-        .map_err(errors::sqlite)?;
-
     let next = if tags.len() > limit {
         tags.truncate(limit);
-        tags.last().map(|(_, seq)| *seq)
+        tags.last().map(|(seq, _)| *seq)
     } else {
         None
     };
     Ok(TagPage {
-        tags: tags.into_iter().map(|(tag, _)| tag).collect(),
+        tags: tags.into_iter().map(|(_, tag)| tag).collect(),
         next,
     })
 }

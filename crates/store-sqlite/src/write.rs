@@ -96,11 +96,12 @@ pub(crate) fn insert_row(
         Err(err) => return Err(errors::sqlite(err)),
     };
 
+    // A new row starts at `last_tag_seq` 0 (the column's default).
     if inherited.is_empty() {
-        put_tags(conn, id, &new.tags, MAX_TAGS_PER_RESOURCE)?;
+        put_tags(conn, id, 0, &new.tags, MAX_TAGS_PER_RESOURCE)?;
     } else {
         let tags: Vec<Tag> = inherited.iter().chain(&new.tags).cloned().collect();
-        put_tags(conn, id, &tags, MAX_TAGS_PER_RESOURCE)?;
+        put_tags(conn, id, 0, &tags, MAX_TAGS_PER_RESOURCE)?;
     }
     steps::add(conn, id, &new.schedule)?;
     Ok(id)
@@ -159,8 +160,15 @@ pub(crate) fn add_tags(
     tags: &[Tag],
     max_tags: usize,
 ) -> Result<(), Error> {
-    let id = read::resource_id(conn, account, arn)?.ok_or(Error::NotFound)?;
-    put_tags(conn, id, tags, max_tags)
+    let (id, last_seq) = conn
+        .prepare_cached("SELECT id, last_tag_seq FROM resources WHERE arn = ?1 AND account = ?2")
+        .and_then(|mut stmt| {
+            stmt.query_row(params![arn, account], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()
+        })
+        .map_err(errors::sqlite)?
+        .ok_or(Error::NotFound)?;
+    put_tags(conn, id, last_seq, tags, max_tags)
 }
 
 /// Removes the given keys; absent keys are ignored.
@@ -230,28 +238,35 @@ pub(crate) fn reset(conn: &Connection) -> Result<(), Error> {
         .map_err(errors::sqlite)
 }
 
-/// Writes `tags` on resource `id`, in order, then refuses the result if it
-/// holds more than `max_tags` tags. A key given twice is written twice: the
-/// second value wins and the first position stays.
+/// Writes `tags` on resource `id`, whose `last_tag_seq` is `last_seq`, in
+/// order, then refuses the result if it holds more than `max_tags` tags. A key
+/// given twice is written twice: the second value wins and the first position
+/// stays.
 ///
 /// An existing key keeps its `seq` and takes the new value; a new key takes the
-/// next position from `resources.last_tag_seq`. Only the count afterwards
-/// matters for the limit, so overwrites never count against it.
-fn put_tags(conn: &Connection, id: i64, tags: &[Tag], max_tags: usize) -> Result<(), Error> {
-    if tags.is_empty() {
-        return Ok(());
-    }
-    let mut seq: i64 = conn
-        .prepare_cached("SELECT last_tag_seq FROM resources WHERE id = ?1")
-        .and_then(|mut stmt| stmt.query_row([id], |row| row.get(0)))
-        .map_err(errors::sqlite)?;
-
+/// next position after `last_seq`. Only the count afterwards matters for the
+/// limit, so overwrites never count against it.
+///
+/// Overwriting keys only, the common AddTags, runs one UPDATE per tag and
+/// nothing else: no position is handed out and the count cannot grow, so the
+/// `last_tag_seq` update and the count (two of the five statements a job used
+/// to run, on the one writer thread) are skipped. A resource can already hold
+/// more than `max_tags` only if an earlier call allowed more; overwriting its
+/// keys is then accepted, as it leaves the count where that call put it.
+fn put_tags(
+    conn: &Connection,
+    id: i64,
+    last_seq: i64,
+    tags: &[Tag],
+    max_tags: usize,
+) -> Result<(), Error> {
     let mut update = conn
         .prepare_cached("UPDATE tags SET value = ?3 WHERE resource_id = ?1 AND key = ?2")
         .map_err(errors::sqlite)?;
     let mut insert = conn
         .prepare_cached("INSERT INTO tags (resource_id, key, value, seq) VALUES (?1, ?2, ?3, ?4)")
         .map_err(errors::sqlite)?;
+    let mut seq = last_seq;
     for tag in tags {
         let updated = update
             .execute(params![id, tag.key, tag.value])
@@ -262,6 +277,9 @@ fn put_tags(conn: &Connection, id: i64, tags: &[Tag], max_tags: usize) -> Result
                 .execute(params![id, tag.key, tag.value, seq])
                 .map_err(errors::sqlite)?;
         }
+    }
+    if seq == last_seq {
+        return Ok(());
     }
     conn.prepare_cached("UPDATE resources SET last_tag_seq = ?2 WHERE id = ?1")
         .and_then(|mut stmt| stmt.execute(params![id, seq]))

@@ -462,3 +462,45 @@ async fn counts_cover_every_account_and_kind() {
     assert_eq!(counts.resources, expected);
     assert_eq!(counts.tags, 4);
 }
+
+/// Many more concurrent ListTags than read connections, while one writer keeps
+/// overwriting two tags together: every page holds both tags with the same
+/// value (each read is one snapshot), in insertion order, and no read fails
+/// whether it ran on the calling thread or waited for a pooled connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn point_reads_beside_the_writer_each_see_one_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
+    let arn = store.create_resource(model("pair")).await.unwrap().arn;
+    let pair = |n: usize| [tag("a", &n.to_string()), tag("b", &n.to_string())];
+    store.add_tags(ACCOUNT, &arn, &pair(0), 50).await.unwrap();
+
+    let writer = {
+        let (store, arn) = (Arc::clone(&store), arn.clone());
+        tokio::spawn(async move {
+            for n in 1..=200 {
+                store.add_tags(ACCOUNT, &arn, &pair(n), 50).await.unwrap();
+            }
+        })
+    };
+    let mut readers = JoinSet::new();
+    for _ in 0..32 {
+        let (store, arn) = (Arc::clone(&store), arn.clone());
+        readers.spawn(async move {
+            for _ in 0..50 {
+                let page = store.list_tags(ACCOUNT, &arn, None, 50).await.unwrap();
+                let keys: Vec<&str> = page.tags.iter().map(|t| t.key.as_str()).collect();
+                assert_eq!(keys, ["first", "a", "b"]);
+                assert_eq!(page.tags[1].value, page.tags[2].value, "{page:?}");
+                let found = store.get_resource_by_arn(ACCOUNT, &arn).await.unwrap();
+                assert!(found.is_some());
+            }
+        });
+    }
+    while let Some(joined) = readers.join_next().await {
+        joined.unwrap();
+    }
+    writer.await.unwrap();
+    let page = store.list_tags(ACCOUNT, &arn, None, 50).await.unwrap();
+    assert_eq!(page.tags[1], tag("a", "200"));
+}

@@ -8,4 +8,4 @@ mod strict_json;
 
 pub use error::{ApiError, WireError};
 pub use request::{operation, read_body, read_json};
-pub use response::{error_response, json_response, JSON_1_1};
+pub use response::{error_response, json_bytes_response, json_response, JSON_1_1};

@@ -9,11 +9,16 @@ use super::ApiError;
 /// The AWS JSON 1.1 media type.
 pub const JSON_1_1: &str = "application/x-amz-json-1.1";
 
-/// A 200 answer with a JSON body.
+/// An answer with a JSON body.
 pub fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Full<Bytes>> {
     // Serializing a Value cannot fail.
     let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
-    let mut response = Response::new(Full::new(Bytes::from(bytes)));
+    json_bytes_response(status, bytes)
+}
+
+/// An answer whose JSON body is already written, such as an operation's output.
+pub fn json_bytes_response(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = status;
     response.headers_mut().insert(
         http::header::CONTENT_TYPE,
