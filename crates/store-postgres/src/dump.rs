@@ -84,6 +84,22 @@ pub(crate) async fn export(pool: &Pool, sink: &mpsc::Sender<Exported>) -> Result
     }
 }
 
+/// Refreshes the planner's statistics of the three tables after an import.
+///
+/// Until autovacuum gets to them, the statistics still describe the empty
+/// tables, and the planner reads the tags of each resource of an export page
+/// by scanning the whole table: the first export of 100,000 freshly imported
+/// resources took 23 s, the next one, after autovacuum, 1.8 s.
+///
+/// # Errors
+/// Only database failures.
+pub(crate) async fn analyze<C: GenericClient>(client: &C) -> Result<(), Fault> {
+    client
+        .batch_execute("ANALYZE resources, tags, steps")
+        .await?;
+    Ok(())
+}
+
 const INSERT_RESOURCES: &str = "INSERT INTO resources (account, region, kind, name, name_key, \
      arn, status, document, created_at, modified_at, parent, last_tag_seq) \
      SELECT account, region, kind, name, name_key, arn, status, document, created_at, \

@@ -314,6 +314,10 @@ impl Store for PgStore {
             dump::import(tx, &batch).await
         })
     }
+
+    async fn finish_import(&self) -> Result<(), Error> {
+        retry::read!(&self.pool, |client| dump::analyze(client))
+    }
 }
 
 #[cfg(test)]

@@ -187,4 +187,14 @@ pub trait Store: Send + Sync + 'static {
     /// twice in `batch`); [`Error::TagLimitExceeded`] when a resource has more
     /// than [`MAX_TAGS_PER_RESOURCE`] tags. Nothing of the batch is kept then.
     async fn import(&self, batch: Vec<Exported>) -> Result<(), Error>;
+
+    /// Called once after the last [`Store::import`] batch of a load, so that
+    /// the backend can bring what it knows of the data up to date (the
+    /// PostgreSQL planner's statistics). Does nothing by default.
+    ///
+    /// # Errors
+    /// Only backend failures; the imported data is kept either way.
+    async fn finish_import(&self) -> Result<(), Error> {
+        Ok(())
+    }
 }

@@ -84,6 +84,10 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
         "{} changed while it was imported: {resources} resources checked, {imported} read",
         file.display()
     );
+    store
+        .finish_import()
+        .await
+        .context("every resource was imported, but the store could not refresh its statistics")?;
     progress.finish(&format!(
         "imported {resources} resources and {tags} tags from {}",
         file.display()
