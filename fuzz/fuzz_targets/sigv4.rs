@@ -134,39 +134,77 @@ fn secrets(req: &Request<'_>) -> Vec<String> {
     found
 }
 
-fn check_message(err: &Error, secrets: &[String]) {
-    let message = err.to_string();
-    assert!(!err.code().is_empty());
-    for secret in secrets {
-        assert!(
-            !message.contains(secret.as_str()),
-            "message quotes a secret: {message}"
-        );
-    }
-}
-
-fn check_as_received(req: &Request<'_>) {
+/// The message of each check a received request goes through (parse, scope,
+/// clock, signature), `None` where the check passed or was not reached.
+fn messages(req: &Request<'_>) -> Vec<Option<String>> {
     let parts = req.parts();
-    let secrets = secrets(req);
+    let message = |err: Error| {
+        assert!(!err.code().is_empty());
+        Some(err.to_string())
+    };
     let auth = match sigv4::parse(&parts) {
         Ok(auth) => auth,
-        Err(err) => return check_message(&err, &secrets),
+        Err(err) => return vec![message(err)],
     };
     let _ = format!("{auth:?}");
-    if let Err(err) = sigv4::check_scope(&auth, "sagemaker", |region| region == "us-east-1") {
-        check_message(&err, &secrets);
-    }
+    let scope = sigv4::check_scope(&auth, "sagemaker", |region| region == "us-east-1");
     let now = auth
         .amz_date
         .checked_add(Duration::seconds(req.clock))
         .unwrap_or(auth.amz_date);
-    if let Err(err) = sigv4::check_clock(&auth, now, Duration::minutes(5)) {
-        check_message(&err, &secrets);
-    }
+    let clock = sigv4::check_clock(&auth, now, Duration::minutes(5));
     let hash = sigv4::payload_sha256_hex(req.body);
-    if let Err(err) = sigv4::verify(&parts, &auth, &hash, &secret_of(&auth.access_key_id)) {
-        check_message(&err, &secrets);
+    let verified = sigv4::verify(&parts, &auth, &hash, &secret_of(&auth.access_key_id));
+    vec![
+        None,
+        scope.err().and_then(message),
+        clock.err().and_then(message),
+        verified.err().and_then(message),
+    ]
+}
+
+/// Checks that no message quotes a secret of the request. A message that
+/// contains a secret only quotes it if the secret came from the request: the
+/// same check of the request with that secret overwritten must then say
+/// something else. Otherwise the secret is a piece of the message's fixed
+/// text (a token `t is missing Authentication To` is in "Request is missing
+/// Authentication Token").
+fn check_as_received(req: &Request<'_>) {
+    let said = messages(req);
+    for secret in secrets(req) {
+        let quoted: Vec<usize> = (0..said.len())
+            .filter(|&i| {
+                said[i]
+                    .as_deref()
+                    .is_some_and(|m| m.contains(secret.as_str()))
+            })
+            .collect();
+        if quoted.is_empty() {
+            continue;
+        }
+        let masked = mask(req.text, &secret);
+        let said_masked = masked.as_deref().map(|text| messages(&read(text)));
+        for i in quoted {
+            let fixed_text = said_masked
+                .as_ref()
+                .and_then(|m| m.get(i)?.as_deref())
+                .is_some_and(|m| m.contains(secret.as_str()));
+            assert!(fixed_text, "message quotes a secret: {:?}", said[i]);
+        }
     }
+}
+
+/// `text` with the one occurrence of `secret` overwritten by a filler of the
+/// same length that shares no character with it; `None` when `secret` is not
+/// in the raw bytes (it held invalid UTF-8).
+fn mask(text: &[u8], secret: &str) -> Option<Vec<u8>> {
+    let at = find(text, secret.as_bytes())?;
+    let filler = [b'Q', b'Z', b'X', b'J', b'K']
+        .into_iter()
+        .find(|&b| !secret.as_bytes().contains(&b))?;
+    let mut masked = text.to_vec();
+    masked[at..at + secret.len()].fill(filler);
+    Some(masked)
 }
 
 /// Signs the request anew (header form, then query form) over every header it
