@@ -84,10 +84,15 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
         "{} changed while it was imported: {resources} resources checked, {imported} read",
         file.display()
     );
-    store
-        .finish_import()
-        .await
-        .context("every resource was imported, but the store could not refresh its statistics")?;
+    // Everything is committed by now, and stale statistics only slow the
+    // first queries until autovacuum catches up: a warning, not a failure
+    // that would send the user to import again into a store that is full.
+    if let Err(err) = store.finish_import().await {
+        eprintln!(
+            "sagetag import: warning: every resource was imported, but the store could not \
+             refresh its statistics ({err}); autovacuum will do it later"
+        );
+    }
     progress.finish(&format!(
         "imported {resources} resources and {tags} tags from {}",
         file.display()
