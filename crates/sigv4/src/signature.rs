@@ -36,8 +36,8 @@ pub fn verify(
     payload_sha256_hex: &str,
     secret: &SecretKey,
 ) -> Result<(), Error> {
-    let key = ScopedSigningKey::derive(secret, &auth.date, &auth.region, &auth.service);
-    verify_with_key(req, auth, payload_sha256_hex, &key)
+    let key = SigningKey::derive(secret, &auth.date, &auth.region, &auth.service);
+    check_signature(req, auth, payload_sha256_hex, &key)
 }
 
 /// [`verify`] with a signing key derived earlier (and kept by the caller) for
@@ -52,12 +52,25 @@ pub fn verify_with_key(
     payload_sha256_hex: &str,
     key: &ScopedSigningKey,
 ) -> Result<(), Error> {
-    check_signed_headers(&auth.signed_headers, req.headers)?;
     if !key.is_for(&auth.date, &auth.region, &auth.service) {
+        // The headers are checked first either way, so both paths refuse the
+        // same requests with the same error.
+        check_signed_headers(&auth.signed_headers, req.headers)?;
         return Err(Error::SignatureDoesNotMatch);
     }
+    check_signature(req, auth, payload_sha256_hex, &key.key)
+}
+
+/// The signed headers are there, and `key` gives the claimed signature.
+fn check_signature(
+    req: &RequestParts<'_>,
+    auth: &Authorization,
+    payload_sha256_hex: &str,
+    key: &SigningKey,
+) -> Result<(), Error> {
+    check_signed_headers(&auth.signed_headers, req.headers)?;
     let sts = string_to_sign(req, auth, payload_sha256_hex);
-    let expected = key.key.sign(&sts);
+    let expected = key.sign(&sts);
     if expected.as_bytes().ct_eq(auth.signature.as_bytes()).into() {
         Ok(())
     } else {

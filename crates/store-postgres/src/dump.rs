@@ -19,7 +19,7 @@ use tokio_postgres::IsolationLevel;
 
 use crate::errors::Fault;
 use crate::read::{self, query, RESOURCE_COLUMNS};
-use crate::retry;
+use crate::{retry, write};
 
 /// Resources read per query of an export.
 const EXPORT_PAGE: i64 = 500;
@@ -144,7 +144,9 @@ struct Columns {
 /// [`Error::AlreadyExists`] (as a unique violation) for a taken name or ARN;
 /// [`Error::TagLimitExceeded`] for a resource with too many tags.
 pub(crate) async fn import<C: GenericClient>(client: &C, batch: &[Exported]) -> Result<(), Fault> {
-    let tags: Vec<Vec<&Tag>> = batch.iter().map(|e| distinct(&e.tags)).collect();
+    // A key given twice keeps its first position and its last value, as an
+    // AddTags of the same list would leave it.
+    let tags: Vec<Vec<Tag>> = batch.iter().map(|e| write::merge(&e.tags)).collect();
     if let Some(crowded) = tags.iter().find(|t| t.len() > MAX_TAGS_PER_RESOURCE) {
         return Err(Fault::Store(Error::TagLimitExceeded {
             would_have: crowded.len(),
@@ -220,21 +222,4 @@ pub(crate) async fn import<C: GenericClient>(client: &C, batch: &[Exported]) -> 
         query(client, INSERT_STEPS, &[&step_owners, &due, &actions]).await?;
     }
     Ok(())
-}
-
-/// The tags as a write of them all would leave them: a key given twice keeps
-/// its first position and its last value, as in `write::add_tags`.
-fn distinct(tags: &[Tag]) -> Vec<&Tag> {
-    let mut position: HashMap<&str, usize> = HashMap::with_capacity(tags.len());
-    let mut kept: Vec<&Tag> = Vec::with_capacity(tags.len());
-    for tag in tags {
-        match position.get(tag.key.as_str()) {
-            Some(&at) => kept[at] = tag,
-            None => {
-                position.insert(&tag.key, kept.len());
-                kept.push(tag);
-            }
-        }
-    }
-    kept
 }

@@ -332,7 +332,7 @@ async fn put_tags<C: GenericClient>(
 
 /// The tags with distinct keys: each key at its first position, with its last
 /// value.
-fn merge(tags: &[Tag]) -> Vec<Tag> {
+pub(crate) fn merge(tags: &[Tag]) -> Vec<Tag> {
     let mut merged: Vec<Tag> = Vec::with_capacity(tags.len());
     for tag in tags {
         match merged.iter_mut().find(|t| t.key == tag.key) {

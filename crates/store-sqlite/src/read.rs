@@ -8,9 +8,8 @@ use crate::cursor::Cursor;
 use crate::errors;
 
 /// The columns [`resource_row`] reads, in its order.
-pub(crate) const RESOURCE_COLUMNS: &str =
-    "id, name_key, account, region, kind, name, arn, status, \
-                                document, created_at, modified_at, parent";
+pub(crate) const RESOURCE_COLUMNS: &str = "id, name_key, account, region, kind, name, arn, \
+     status, document, created_at, modified_at, parent";
 
 /// A resource with the row id and name key that listing cursors need.
 pub(crate) struct Listed {

@@ -209,6 +209,8 @@ fn read(path: &Path, sink: &mpsc::Sender<(usize, Vec<Exported>)>) -> anyhow::Res
         let Line::Resource(resource) = line else {
             continue;
         };
+        // Checked again: the file may have changed since the first pass, and
+        // the store takes what it is given.
         resource.check().map_err(|reason| lines.fail(&reason))?;
         if batch.is_empty() {
             first_line = lines.number;
